@@ -1,0 +1,69 @@
+"""Augmentation and rescaling are Keras preprocessing layers: they run inside a model, on any backend."""
+
+import numpy as np
+import pytest
+
+from resnet_widgets.data import augmentation_layers, rescaling
+
+pytestmark = pytest.mark.backend_neutral
+
+
+def batch():
+    rng = np.random.default_rng(0)
+    return rng.integers(0, 256, size=(4, 32, 32, 3)).astype("float32")
+
+
+def test_augmentation_is_identity_at_inference_and_random_in_training():
+    import keras
+
+    layers = augmentation_layers(seed=1)
+    x = batch()
+    assert isinstance(layers, keras.Sequential)
+    assert [type(layer).__name__ for layer in layers.layers] == ["RandomFlip", "RandomRotation", "RandomZoom"]
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(layers(x, training=False)), x)
+    augmented = keras.ops.convert_to_numpy(layers(x, training=True))
+    assert augmented.shape == x.shape and not np.allclose(augmented, x)
+
+
+def test_rescaling_maps_uint8_pixels_to_the_model_range():
+    import keras
+
+    x = np.array([[0.0, 127.5, 255.0]], dtype="float32")
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(rescaling()(x)), [[0.0, 0.5, 1.0]], atol=1e-6)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(rescaling(1 / 127.5, -1.0)(x)), [[-1.0, 0.0, 1.0]], atol=1e-6)
+
+
+def test_layers_train_inside_a_model():
+    import keras
+
+    inputs = keras.Input((32, 32, 3))
+    x = augmentation_layers(contrast=0.2, translation=0.1, seed=0)(inputs)
+    x = rescaling()(x)
+    x = keras.layers.Conv2D(4, 3)(x)
+    outputs = keras.layers.Dense(2, activation="softmax")(keras.layers.GlobalAveragePooling2D()(x))
+    model = keras.Model(inputs, outputs)
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    history = model.fit(batch(), np.array([0, 1, 0, 1]), epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+
+
+def test_everything_off_is_an_identity_block():
+    x = batch()
+    layers = augmentation_layers(flip=None, rotation=0, zoom=0)
+    import keras
+
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(layers(x, training=True)), x)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"flip": "diagonal"}, "flip must be None or one of horizontal, vertical"),
+        ({"rotation": 1.5}, r"rotation must be a number in \[0, 1\)"),
+        ({"zoom": -0.1}, "zoom must be"),
+        ({"contrast": True}, "contrast must be"),
+    ],
+)
+def test_bad_factors_are_named(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        augmentation_layers(**kwargs)
