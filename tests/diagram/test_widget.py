@@ -1,0 +1,122 @@
+"""ArchitectureDiagram's Python side (traits, live model swaps, shipped files) and the explore() app."""
+
+import json
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import keras
+import pytest
+from keras import layers
+
+import resnet_widgets.diagram as diagram_package
+from resnet_widgets.diagram import ArchitectureDiagram, explore, model_graph
+from resnet_widgets.diagram.explore import VARIANTS, build_variant, summary_html
+
+pytestmark = pytest.mark.backend_neutral
+
+
+def residual_model(width=4, name="learner_block", projection=False):
+    inputs = keras.Input((8, 8, 4), name="x")
+    shortcut = layers.Conv2D(width, 1, name="proj")(inputs) if projection else inputs
+    y = layers.Conv2D(width, 3, padding="same", name="f")(inputs)
+    outputs = layers.Add(name="plus")([shortcut, y])
+    return keras.Model(inputs, outputs, name=name)
+
+
+def test_the_widget_ships_its_es_module_and_css_inside_the_package():
+    static = Path(diagram_package.__file__).parent / "static"
+    module, css = (static / "diagram.js").read_text(), (static / "diagram.css").read_text()
+    assert "export default { render }" in module and ".rnd-root" in css
+    assert "http://" not in module.replace("http://www.w3.org/2000/svg", "") and "https://" not in module
+    assert "import " not in module  # no CDN, no bundler: a plain ES module
+    widget = ArchitectureDiagram(residual_model(width=4, projection=True))
+    assert "export default { render }" in widget._esm and ".rnd-root" in widget._css
+
+
+def test_the_wheel_carries_the_es_module_and_css(tmp_path):
+    from hatchling.builders.wheel import WheelBuilder  # the build backend pyproject.toml names
+
+    root = Path(diagram_package.__file__).resolve().parents[2]
+    (wheel,) = WheelBuilder(str(root)).build(directory=str(tmp_path), versions=["standard"])
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {"resnet_widgets/diagram/static/diagram.js", "resnet_widgets/diagram/static/diagram.css"} <= set(names)
+
+
+def test_state_starts_closed_and_is_json_ready():
+    widget = ArchitectureDiagram(residual_model(width=4, projection=True))
+    assert widget.expanded == [] and widget.selected is None
+    assert widget.graph["block_count"] == 1 and widget.graph["name"] == "learner_block"
+    state = widget.get_state()
+    assert {"expanded", "selected", "_graph", "_layout"} <= set(state)
+    json.dumps(state["_graph"]), json.dumps(state["_layout"])
+
+
+def test_assigning_a_rebuilt_model_redraws_and_keeps_what_still_exists():
+    widget = ArchitectureDiagram(residual_model(projection=False), expanded=["plus"])
+    widget.selected = "f"
+    before = widget._layout
+    widget.model = residual_model(width=16, projection=True)  # the learner rebuilt their block
+    assert widget.graph["children"][1]["children"][0]["shortcut"]["kind"] == "projection"
+    assert widget._layout != before
+    assert widget.expanded == ["plus"] and widget.selected == "f"
+    widget.model = keras.Sequential([keras.Input((3,)), layers.Dense(2, name="only")])
+    assert widget.graph["structure"] == "chain"
+    assert widget.expanded == [] and widget.selected is None
+
+
+def test_a_bad_model_changes_nothing():
+    widget = ArchitectureDiagram(residual_model())
+    graph = widget.graph
+    with pytest.raises(TypeError, match="accepts a Keras functional model"):
+        widget.model = "not a model"
+    assert widget.graph is graph
+    with pytest.raises(TypeError, match="accepts a Keras functional model"):
+        ArchitectureDiagram(object())
+
+
+def test_a_saved_notebook_keeps_a_static_picture():
+    widget = ArchitectureDiagram(residual_model(projection=True), expanded=["plus"])
+    data, _ = widget._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    svg = ET.fromstring(data["image/svg+xml"])
+    assert "proj" in [t.text.split()[0] for t in svg.iter("{http://www.w3.org/2000/svg}title")]
+
+
+def test_the_widget_accepts_a_graph_dict():
+    graph = model_graph(residual_model())
+    assert ArchitectureDiagram(graph).graph is graph
+
+
+def test_explore_builds_the_chosen_variant_and_rebuilds_on_change():
+    app = explore("ResNet50", input_size=32)
+    assert app.diagram.graph["name"] == "resnet50" and app.diagram.graph["block_count"] == 16
+    assert "25,636,712" in app.summary.value and "depth" in app.summary.value
+    app.variant.value = "ResNet50V2"
+    assert app.diagram.graph["name"] == "resnet50v2" and app.diagram.graph["block_count"] == 16
+    small_macs = app.diagram.graph["macs"]
+    app.input_size.value = 64
+    assert app.diagram.graph["macs"] > 3.9 * small_macs  # four times the pixels
+    assert "resnet50v2" in app.summary.value and "25,613,800" in app.summary.value
+
+
+def test_explore_takes_an_injected_model_factory():
+    asked = []
+
+    def factory(variant, size):
+        asked.append((variant, size))
+        return residual_model(name=variant.lower())
+
+    app = explore("ResNet152", input_size=96, model_factory=factory)
+    app.variant.value = "ResNet50V2"
+    assert asked == [("ResNet152", 96), ("ResNet50V2", 96)]
+    assert app.diagram.graph["name"] == "resnet50v2"
+    assert set(VARIANTS) == set(app.variant.options)
+
+
+def test_explore_refuses_unknown_variants_and_sizes():
+    with pytest.raises(ValueError, match="variant must be one of ResNet50, ResNet101"):
+        explore("ResNet18")
+    with pytest.raises(ValueError, match="input_size must be an int of at least 32"):
+        build_variant("ResNet50", 16)
+    assert "residual blocks" in summary_html(model_graph(residual_model()))
