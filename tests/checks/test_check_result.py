@@ -1,0 +1,36 @@
+"""The verdict a learner reads: plain text and HTML, deterministic, with the problems numbered."""
+
+import pytest
+
+from resnet_widgets.checks import CheckResult, check_identity_block
+
+from . import blocks_to_check as blocks
+
+pytestmark = pytest.mark.backend_neutral
+
+
+def test_passing_verdict_reads_as_text_and_html():
+    result = check_identity_block(blocks.correct_identity_block)
+    text = str(result)
+    assert text.startswith("Identity block: passed.")
+    assert "✓ output shape (None, 8, 8, 16); 392 parameters, as in the reference" in text
+    assert "residual branch F(x): 1x1 conv (4) → BN → ReLU → 3x3 conv (4) → BN → ReLU → 1x1 conv (16) → BN" in text
+    assert repr(result) == text
+    assert "passed. Well done!" in result._repr_html_()
+
+
+def test_failing_verdict_numbers_problems_and_marks_names_as_code():
+    result = check_identity_block(blocks.identity_block_without_final_relu)
+    assert "Identity block: 1 problem to fix." in str(result) and "\n  1. There is no ReLU" in str(result)
+    html = result._repr_html_()
+    assert "<ol" in html and "<code>layers.Activation(&#x27;relu&#x27;, name=&#x27;checked_block_out&#x27;)</code>" in html
+
+
+def test_html_escapes_what_the_learner_wrote():
+    result = CheckResult("identity block", problems=["`<script>` is not a layer"])
+    assert "&lt;script&gt;" in result._repr_html_() and "<script>" not in result._repr_html_()
+
+
+def test_verdicts_are_deterministic():
+    first = str(check_identity_block(blocks.identity_block_with_relu_before_add))
+    assert str(check_identity_block(blocks.identity_block_with_relu_before_add)) == first

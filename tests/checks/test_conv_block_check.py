@@ -1,0 +1,67 @@
+"""check_conv_block: the projection shortcut and where the stride sits."""
+
+import pytest
+
+from resnet_widgets.checks import check_conv_block
+from resnet_widgets.models import conv_block
+
+from . import blocks_to_check as blocks
+
+pytestmark = pytest.mark.backend_neutral
+
+
+def test_correct_conv_block_passes_with_both_strides():
+    result = check_conv_block(blocks.correct_conv_block)
+    assert result.passed, result.problems
+    assert any("stride=1 too" in fact for fact in result.facts)
+
+
+@pytest.mark.parametrize("stride_on", ["1x1", "3x3"])
+def test_our_conv_block_passes_for_its_own_stride_placement(stride_on):
+    def ours(x, filters, stride, name):
+        return conv_block(x, filters, stride=stride, stride_on=stride_on, name=name)
+
+    assert check_conv_block(ours, stride_on=stride_on).passed
+
+
+def test_stride_in_the_3x3_is_v15_and_named_as_such():
+    result = check_conv_block(blocks.conv_block_v15)
+    assert result.problems == [result.problems[0]]
+    assert "3x3 convolution (`checked_block_2_conv`)" in result.problems[0]
+    assert "v1.5" in result.problems[0] and "stride_on='3x3'" in result.problems[0]
+    assert check_conv_block(blocks.conv_block_v15, stride_on="3x3").passed
+
+
+def test_v1_block_fails_a_v15_check_with_the_placement_named():
+    result = check_conv_block(blocks.correct_conv_block, stride_on="3x3")
+    assert len(result.problems) == 1 and "first 1x1 convolution (`checked_block_1_conv`)" in result.problems[0]
+
+
+def test_missing_projection_is_named():
+    result = check_conv_block(blocks.conv_block_without_projection)
+    assert len(result.problems) == 1
+    assert "projection shortcut is missing" in result.problems[0] and "8 channels" in result.problems[0]
+
+
+def test_projection_without_batch_normalization_is_named():
+    result = check_conv_block(blocks.conv_block_without_projection_bn)
+    assert result.problems == [
+        "BatchNormalization is missing after the projection (`checked_block_0_conv`) (keras.applications: "
+        "`checked_block_0_bn`). Every convolution is followed by BN (He et al. 2015, sec. 3.4)."]
+
+
+def test_projection_without_the_stride_is_explained():
+    result = check_conv_block(blocks.conv_block_with_unstrided_projection)
+    assert len(result.problems) == 1 and "8x8 vs 4x4" in result.problems[0]
+
+
+def test_hard_coded_stride_is_found_by_the_second_call():
+    result = check_conv_block(blocks.conv_block_with_hard_coded_stride)
+    assert not result.passed
+    assert all(problem.startswith("(with stride=1)") for problem in result.problems)
+    assert any("use strides=stride, not a fixed number" in problem for problem in result.problems)
+
+
+def test_unknown_stride_placement_is_a_value_error():
+    with pytest.raises(ValueError, match="stride_on must be '1x1'"):
+        check_conv_block(blocks.correct_conv_block, stride_on="middle")

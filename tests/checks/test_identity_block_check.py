@@ -1,0 +1,137 @@
+"""check_identity_block names the typical mistakes of a learner's identity block, one by one."""
+
+import pytest
+
+from resnet_widgets.checks import CheckResult, check_identity_block
+from resnet_widgets.models import identity_block
+
+from . import blocks_to_check as blocks
+
+pytestmark = pytest.mark.backend_neutral
+
+
+def only_problem(result):
+    assert isinstance(result, CheckResult)
+    assert not result.passed
+    assert len(result.problems) == 1, result.problems
+    return result.problems[0]
+
+
+def test_correct_identity_block_passes_with_equal_outputs():
+    result = check_identity_block(blocks.correct_identity_block)
+    assert result.passed, result.problems
+    assert result.problems == [] and result.notes == []
+    assert any("same output as the reference" in fact for fact in result.facts)
+
+
+def test_our_identity_block_passes():
+    assert check_identity_block(identity_block).passed
+
+
+def test_missing_relu_after_the_add_is_named():
+    problem = only_problem(check_identity_block(blocks.identity_block_without_final_relu))
+    assert "no ReLU after the addition" in problem and "checked_block_out" in problem
+
+
+def test_relu_before_the_add_is_named():
+    problem = only_problem(check_identity_block(blocks.identity_block_with_relu_before_add))
+    assert "before the addition" in problem and "checked_block_3_relu" in problem
+
+
+def test_missing_batch_normalization_names_the_convolution():
+    problem = only_problem(check_identity_block(blocks.identity_block_without_second_bn))
+    assert "BatchNormalization is missing after the 3x3 convolution" in problem
+    assert "checked_block_2_bn" in problem
+
+
+def test_missing_relu_inside_the_branch_is_named():
+    problem = only_problem(check_identity_block(blocks.identity_block_without_first_relu))
+    assert "ReLU after the first 1x1 convolution" in problem and "checked_block_1_relu" in problem
+
+
+def test_relu_before_batch_normalization_is_an_order_problem():
+    problem = only_problem(check_identity_block(blocks.identity_block_with_relu_before_bn))
+    assert "ReLU → BatchNormalization" in problem and "BatchNormalization → ReLU" in problem
+
+
+def test_forgotten_expansion_is_named():
+    problem = only_problem(check_identity_block(blocks.identity_block_without_expansion))
+    assert "4x expansion" in problem and "16 channels" in problem
+
+
+def test_block_without_shortcut_is_not_residual():
+    problem = only_problem(check_identity_block(blocks.identity_block_without_shortcut))
+    assert "no addition" in problem and "shortcut is never added" in problem
+
+
+def test_adding_the_branch_to_itself_is_caught():
+    problem = only_problem(check_identity_block(blocks.identity_block_adding_its_branch_to_itself))
+    assert "adds one tensor to itself" in problem and "shortcut = x" in problem
+
+
+def test_shortcut_taken_inside_the_branch_is_caught():
+    problem = only_problem(check_identity_block(blocks.identity_block_with_shortcut_from_inside))
+    assert "inside the residual branch" in problem and "checked_block_1_relu" in problem
+
+
+def test_fixed_name_prefix_is_caught():
+    problem = only_problem(check_identity_block(blocks.identity_block_with_fixed_names))
+    assert "'conv2_block2'" in problem and "`name` argument" in problem
+
+
+def test_wrong_weighted_layer_names_are_listed_and_unweighted_ones_noted():
+    result = check_identity_block(blocks.identity_block_with_own_names)
+    problem = only_problem(result)
+    assert "`reduce` → `checked_block_1_conv`" in problem and "`bn_a` → `checked_block_1_bn`" in problem
+    assert len(result.notes) == 1 and "`relu_a` → `checked_block_1_relu`" in result.notes[0]
+
+
+def test_duplicate_names_are_explained():
+    problem = only_problem(check_identity_block(blocks.identity_block_with_duplicate_names))
+    assert "'checked_block_bn' is used by 2 layers" in problem
+
+
+def test_default_batchnorm_epsilon_is_caught_once_for_all_layers():
+    problem = only_problem(check_identity_block(blocks.identity_block_with_default_epsilon))
+    assert "epsilon=0.001" in problem and "1.001e-05" in problem
+    assert all(f"checked_block_{i}_bn" in problem for i in (1, 2, 3))
+
+
+def test_valid_padding_is_explained_from_the_failed_addition():
+    problem = only_problem(check_identity_block(blocks.identity_block_with_valid_padding))
+    assert "8x8 vs 6x6" in problem and "padding='same'" in problem
+
+
+def test_operators_instead_of_named_layers_pass_with_notes():
+    result = check_identity_block(blocks.identity_block_with_operators)
+    assert result.passed, result.problems
+    assert len(result.notes) == 2
+    assert "layers.Add(name='checked_block_add')" in result.notes[0]
+
+
+def test_relu_inside_the_convolution_is_caught():
+    problem = only_problem(check_identity_block(blocks.identity_block_with_fused_relu))
+    assert "activation='relu' built in" in problem and "checked_block_1_conv" in problem
+
+
+def test_convolutions_without_bias_are_caught():
+    problem = only_problem(check_identity_block(blocks.identity_block_without_bias))
+    assert "use_bias=False" in problem and "official weight files" in problem
+
+
+def test_function_returning_none_is_caught():
+    assert "returned None" in only_problem(check_identity_block(blocks.identity_block_that_returns_nothing))
+
+
+def test_unwritten_exercise_says_so():
+    assert "Not written yet" in only_problem(check_identity_block(blocks.identity_block_not_written_yet))
+
+
+def test_wrong_signature_shows_how_the_check_calls_it():
+    problem = only_problem(check_identity_block(lambda x, channels, block_name: x))
+    assert "fn(x, filters=4, name='checked_block')" in problem and "TypeError" in problem
+
+
+def test_non_callable_is_a_type_error():
+    with pytest.raises(TypeError, match="fn must be your block function"):
+        check_identity_block("my_identity_block")
