@@ -98,5 +98,7 @@ class ArchitectureDiagram(anywidget.AnyWidget):
         else:
             data, metadata = bundle, {}
         if data is not None:
-            data = {**data, "image/svg+xml": self.to_svg()}
+            # The default text/plain carries a memory address, so every run would change the saved notebook.
+            text = f"ArchitectureDiagram({self._graph['name']!r}, {self._graph['block_count']} residual blocks)"
+            data = {**data, "text/plain": text, "image/svg+xml": self.to_svg()}
         return data, metadata

@@ -8,6 +8,8 @@ Layer names follow keras.applications (`conv2_block1_1_conv`, ...), so official 
 `_0_` is the shortcut branch, `_1_`, `_2_`, `_3_` are the three convolutions of the residual branch.
 """
 
+import numbers
+
 from keras import backend, layers
 
 # keras.applications uses this epsilon; the official weights were trained with it.
@@ -95,8 +97,9 @@ def conv_block(x, filters, kernel_size=3, stride=2, stride_on="1x1", name="block
     """
     if stride_on not in ("1x1", "3x3"):
         raise ValueError(f"stride_on must be '1x1' (v1) or '3x3' (v1.5); received {stride_on!r}")
-    if not isinstance(stride, int) or stride < 1:
+    if isinstance(stride, bool) or not isinstance(stride, numbers.Integral) or stride < 1:
         raise ValueError(f"stride must be a positive integer (1 or 2 in ResNets); received {stride!r}")
+    stride = int(stride)
     shortcut = layers.Conv2D(EXPANSION * filters, 1, strides=stride, name=f"{name}_0_conv")(x)
     shortcut = _bn(shortcut, f"{name}_0_bn")
     x = _residual_branch_v1(x, filters, kernel_size, stride=stride, stride_on=stride_on, name=name)

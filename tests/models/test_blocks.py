@@ -71,3 +71,8 @@ def test_preact_block_projection_shortcut_sees_the_preactivated_input():
     model = block_model(preact_block, (8, 8, 64), filters=64, conv_shortcut=True, name="conv2_block1")
     conv = model.get_layer("conv2_block1_0_conv")
     assert conv.input is model.get_layer("conv2_block1_preact_relu").output
+
+
+def test_conv_block_accepts_a_numpy_integer_stride():
+    model = block_model(conv_block, (8, 8, 64), filters=16, stride=np.int64(2))
+    assert model.output_shape == (None, 4, 4, 64)
