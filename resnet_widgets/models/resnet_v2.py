@@ -33,7 +33,7 @@ def ResNet152V2(include_top=True, weights="imagenet", input_tensor=None, input_s
 
 def preprocess_input(x, data_format=None):
     """ImageNet preprocessing for v2 ResNets (tf mode), identical to keras.applications.resnet_v2's:
-    pixels in [0, 255] are scaled to [-1, 1], per sample."""
+    pixels in [0, 255] become x / 127.5 - 1, in [-1, 1]."""
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
 
 
