@@ -1,0 +1,57 @@
+"""Plain vs residual networks: gradient norms layer by layer, and the degradation experiment.
+
+    from resnet_widgets.gradients import compare, gradient_norms, track, GradientExplorer
+    result = compare(depth=50, batch_norm=True)          # .plain, .residual: one norm per conv layer
+    result.spreads                                        # largest/smallest norm of each profile
+    result.plot()                                         # static matplotlib figure
+    gradient_norms(ResNet50(weights=None), x, y)          # one value per residual block
+    GradientExplorer()                                    # the widget (ipywidgets + plotly)
+    degradation_experiment()                              # after He et al. 2015, Fig. 1 and 6
+
+Only backend.py knows about TensorFlow or JAX; everything else runs on keras.ops.
+"""
+
+from .batches import synthetic_batch
+from .compare import Comparison, compare
+from .debounce import Debouncer
+from .degradation import CONFIGS as DEGRADATION_CONFIGS
+from .degradation import Degradation, degradation_experiment
+from .networks import ConvStack, clear_bank_cache, conv_stack, matched_pair
+from .norms import GradientNorms, first_last_ratio, gradient_norms, spread
+from .options import ACTIVATIONS, INITS
+from .plotting import plot_gradient_norms, plot_tracking
+from .track import Tracking, track
+
+__all__ = [
+    "ACTIVATIONS",
+    "DEGRADATION_CONFIGS",
+    "INITS",
+    "Comparison",
+    "ConvStack",
+    "Debouncer",
+    "Degradation",
+    "GradientExplorer",
+    "GradientNorms",
+    "Tracking",
+    "clear_bank_cache",
+    "compare",
+    "conv_stack",
+    "degradation_experiment",
+    "first_last_ratio",
+    "gradient_norms",
+    "matched_pair",
+    "plot_gradient_norms",
+    "plot_tracking",
+    "spread",
+    "synthetic_batch",
+    "track",
+]
+
+
+def __getattr__(name):
+    # The widget pulls in ipywidgets and plotly; load them only when it is asked for.
+    if name == "GradientExplorer":
+        from .explorer import GradientExplorer
+
+        return GradientExplorer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

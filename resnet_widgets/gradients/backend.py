@@ -1,0 +1,87 @@
+"""The one backend-specific piece: the loss and its gradients for one batch.
+
+TensorFlow records the forward pass on a GradientTape. JAX differentiates a pure function, so the model
+runs through `stateless_call` and `jax.value_and_grad`. Both run eagerly (no tf.function, no jit): each
+recomputation in the explorer is a new network, and compiling it would cost more than running it.
+Everything else in resnet_widgets.gradients goes through keras.ops and works on any backend that has a
+branch here.
+"""
+
+import keras
+import numpy as np
+
+SUPPORTED_BACKENDS = ("tensorflow", "jax")
+
+
+def loss_and_gradients(model, x, y, loss_fn, variables, training=True):
+    """Loss on one batch and its gradients with respect to `variables`.
+
+    Args:
+        model: a built Keras model.
+        x, y: the batch (numpy arrays or tensors).
+        loss_fn: callable (y_true, y_pred) -> scalar tensor.
+        variables: trainable variables of `model` (e.g. its conv kernels).
+        training: run the model in training mode (BatchNormalization uses batch statistics and
+            updates its moving averages, as in a training step).
+
+    Returns:
+        (loss, gradients): loss as a Python float; gradients as numpy arrays in the order of
+        `variables` (zeros for a variable the loss does not depend on).
+
+    Raises:
+        ValueError: a variable is not among the model's trainable variables.
+        NotImplementedError: the active Keras backend is neither TensorFlow nor JAX.
+    """
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        loss, grads = _tensorflow(model, x, y, loss_fn, variables, training)
+    elif backend == "jax":
+        loss, grads = _jax(model, x, y, loss_fn, variables, training)
+    else:
+        raise NotImplementedError(
+            f"gradient measurements support the Keras backends {', '.join(SUPPORTED_BACKENDS)}; this session "
+            f"uses {backend!r} (set KERAS_BACKEND before importing keras)"
+        )
+    arrays = [np.zeros(v.shape, dtype=np.float32) if g is None else np.asarray(g) for v, g in zip(variables, grads)]
+    return float(loss), arrays
+
+
+def _tensorflow(model, x, y, loss_fn, variables, training):
+    import tensorflow as tf
+
+    trainable = {id(v) for v in model.trainable_variables}
+    _check_trainable(variables, trainable)
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=training))
+    return loss, tape.gradient(loss, variables)
+
+
+def _jax(model, x, y, loss_fn, variables, training):
+    import jax
+
+    trainable = list(model.trainable_variables)
+    non_trainable = list(model.non_trainable_variables)
+    position = {id(v): i for i, v in enumerate(trainable)}
+    _check_trainable(variables, position)
+
+    def loss_of(trainable_values, non_trainable_values):
+        y_pred, updated = model.stateless_call(trainable_values, non_trainable_values, x, training=training)
+        return loss_fn(y, y_pred), updated
+
+    (loss, updated), grads = jax.value_and_grad(loss_of, has_aux=True)(
+        [v.value for v in trainable], [v.value for v in non_trainable]
+    )
+    # TensorFlow's eager call updates BN moving averages in place; do the same so both backends
+    # leave the model in the same state.
+    for variable, value in zip(non_trainable, updated):
+        variable.assign(value)
+    return loss, [grads[position[id(v)]] for v in variables]
+
+
+def _check_trainable(variables, trainable_ids):
+    for v in variables:
+        if id(v) not in trainable_ids:
+            raise ValueError(
+                f"variables must be trainable variables of the model; {getattr(v, 'path', v)!r} is not "
+                "(a frozen layer's weights get no gradient in a training step)"
+            )

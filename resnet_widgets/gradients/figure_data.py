@@ -1,0 +1,56 @@
+"""What the gradient plot shows, as plain data: shared by the plotly widget and the matplotlib figure.
+
+Norms go on a log axis, so a zero or non-finite norm has no place there: it becomes None (a gap in the
+line) and is counted in the notes instead of being drawn at a made-up height.
+"""
+
+import math
+
+import numpy as np
+
+from .options import INIT_LABELS, KINDS
+
+COLORS = {"plain": "#d62728", "residual": "#1f77b4"}
+
+
+def _plottable(values):
+    return [float(v) if math.isfinite(v) and v > 0 else None for v in np.asarray(values, dtype=np.float64)]
+
+
+def ratio_text(value):
+    """First/last ratio for a legend: '×2.5e+03', or 'undefined' when a norm is zero or not finite."""
+    return "undefined" if math.isnan(value) else f"×{value:.3g}"
+
+
+def figure_data(result):
+    """The plot of a Comparison as a dict: {"x", "traces": {kind: {"y", "name", "color"}}, "title", "notes"}.
+
+    x holds layer numbers 1..depth (input side first); each trace's name carries its first-layer /
+    last-layer ratio; notes say what could not be drawn and why.
+    """
+    s = result.settings
+    depth = len(result.plain)
+    traces, notes = {}, []
+    for kind in KINDS:
+        values = result.norms(kind)
+        ratio = result.first_last_ratios[kind]
+        traces[kind] = {
+            "y": _plottable(values),
+            "name": f"{kind} (first/last {ratio_text(ratio)})",
+            "color": COLORS[kind],
+        }
+        zeros = int(np.sum(values == 0))
+        bad = int(np.sum(~np.isfinite(values)))
+        if zeros:
+            note = f"{kind}: {zeros} of {depth} layers have exactly zero gradient, not drawn on the log axis"
+            if kind == "residual" and s.get("init") == "he_normal_zero_gamma":
+                note += " (zero-initialised γ: each residual branch starts as zero, so its kernel gets no gradient)"
+            notes.append(note)
+        if bad:
+            notes.append(f"{kind}: {bad} of {depth} norms are not finite (overflow, or the run diverged), not drawn")
+    title = (
+        f"depth {s['depth']}, width {s['width']}, BN {'on' if s['batch_norm'] else 'off'}, "
+        f"{INIT_LABELS.get(s['init'], s['init'])}, {s['activation']}"
+        + (f", after {result.step} training steps" if result.step else ", at initialisation")
+    )
+    return {"x": list(range(1, depth + 1)), "traces": traces, "title": title, "notes": notes}

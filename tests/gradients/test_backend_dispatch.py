@@ -1,0 +1,78 @@
+"""The one backend dispatch: gradients that agree with finite differences, and with the other backend."""
+
+import json
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+from resnet_widgets.gradients import compare, synthetic_batch
+from resnet_widgets.gradients.backend import loss_and_gradients
+from resnet_widgets.gradients.networks import conv_stack
+from resnet_widgets.gradients.norms import sparse_crossentropy
+
+
+@pytest.mark.backend_neutral
+def test_gradients_match_finite_differences():
+    model = conv_stack("residual", 3, width=2, batch_norm=False, input_shape=(6, 6, 1))
+    x, y = synthetic_batch(4, shape=(6, 6, 1))
+    loss_fn = sparse_crossentropy(from_logits=True)
+    kernel = model.convs[1].kernel
+    loss, (grad,) = loss_and_gradients(model, x, y, loss_fn, [kernel], training=False)
+
+    original = np.asarray(kernel).astype(np.float64)
+    index = (1, 1, 0, 1)
+    eps = 1e-2
+
+    def loss_at(value):
+        changed = original.copy()
+        changed[index] = value
+        kernel.assign(changed.astype(np.float32))
+        return float(loss_fn(y, model(x, training=False)))
+
+    estimate = (loss_at(original[index] + eps) - loss_at(original[index] - eps)) / (2 * eps)
+    kernel.assign(original.astype(np.float32))
+    assert grad[index] == pytest.approx(estimate, rel=2e-2, abs=1e-5)
+    assert np.isfinite(loss)
+
+
+@pytest.mark.backend_neutral
+def test_training_mode_updates_batch_norm_moving_averages_on_every_backend():
+    model = conv_stack("plain", 2, width=2)
+    x, y = synthetic_batch(4)
+    before = np.asarray(model.norms[1].moving_mean).copy()
+    loss_and_gradients(model, x, y, sparse_crossentropy(True), model.conv_kernels, training=True)
+    assert not np.array_equal(before, np.asarray(model.norms[1].moving_mean))
+
+
+@pytest.mark.backend_neutral
+def test_a_frozen_variable_is_refused_with_a_reason():
+    model = conv_stack("plain", 2, width=2)
+    model.convs[0].trainable = False
+    x, y = synthetic_batch(2)
+    with pytest.raises(ValueError, match="trainable variables"):
+        loss_and_gradients(model, x, y, sparse_crossentropy(True), [model.convs[0].kernel])
+
+
+_OTHER_BACKEND_SCRIPT = """
+import json
+from resnet_widgets.gradients import compare
+r = compare(12, width=8, batch_size=8)
+print(json.dumps({"plain": r.plain.tolist(), "residual": r.residual.tolist()}))
+"""
+
+
+def test_tensorflow_and_jax_measure_the_same_norms():
+    # Weights come from numpy, so both backends measure the very same network.
+    other = "jax" if keras.backend.backend() == "tensorflow" else "tensorflow"
+    env = {**os.environ, "KERAS_BACKEND": other, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    command = [sys.executable, "-c", _OTHER_BACKEND_SCRIPT]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    theirs = json.loads(done.stdout.strip().splitlines()[-1])
+    ours = compare(12, width=8, batch_size=8)
+    assert ours.plain == pytest.approx(theirs["plain"], rel=1e-3)
+    assert ours.residual == pytest.approx(theirs["residual"], rel=1e-3)

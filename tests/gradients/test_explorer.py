@@ -1,0 +1,154 @@
+"""GradientExplorer without a browser: controls, plot data, debouncing, errors, memory."""
+
+import gc
+import math
+
+import keras
+import numpy as np
+import psutil
+import pytest
+
+from resnet_widgets.gradients import GradientExplorer, clear_bank_cache
+from resnet_widgets.gradients.figure_data import figure_data
+
+pytestmark = pytest.mark.backend_neutral
+
+
+def _explorer(manual_scheduler, **kwargs):
+    return GradientExplorer(**{"depth": 4, "width": 4, "batch_size": 8, "scheduler": manual_scheduler, **kwargs})
+
+
+def test_the_first_picture_is_drawn_at_once(manual_scheduler):
+    explorer = _explorer(manual_scheduler)
+    assert explorer.recomputations == 1
+    plain, residual = explorer.figure.data
+    assert list(plain.x) == [1, 2, 3, 4] and len(residual.y) == 4
+    assert explorer.figure.layout.yaxis.type == "log"
+    assert plain.name.startswith("plain (first/last ×") and residual.name.startswith("residual (first/last ×")
+    assert "done in" in explorer.status.value and "spread" in explorer.status.value
+    assert set(explorer.controls) == {"depth", "width", "batch_norm", "init", "activation", "mode"}
+    assert (explorer.controls["depth"].min, explorer.controls["depth"].max) == (2, 100)
+
+
+def test_100_rapid_changes_give_one_final_recomputation_without_error(manual_scheduler):
+    explorer = _explorer(manual_scheduler)
+    depth = explorer.controls["depth"]
+    for i in range(100):
+        depth.value = 2 + (i * 7) % 30  # a learner dragging back and forth
+        manual_scheduler.advance(0.01)
+    final = depth.value
+    assert explorer.recomputations == 1  # nothing ran while the slider moved
+    assert "recomputing when the controls rest" in explorer.status.value
+    manual_scheduler.advance(1.0)
+    assert explorer.recomputations == 2
+    assert explorer.error is None
+    assert len(explorer.result.plain) == final
+    assert len(explorer.figure.data[0].x) == final
+
+
+def test_every_control_triggers_a_recomputation_with_its_value(manual_scheduler):
+    explorer = _explorer(manual_scheduler)
+    explorer.controls["batch_norm"].value = False
+    explorer.controls["activation"].value = "tanh"
+    explorer.controls["width"].value = 8
+    explorer.controls["init"].value = "glorot_uniform"
+    manual_scheduler.advance(1.0)
+    settings = explorer.result.settings
+    assert settings["batch_norm"] is False and settings["activation"] == "tanh"
+    assert settings["width"] == 8 and settings["init"] == "glorot_uniform"
+    assert explorer.recomputations == 2
+
+
+def test_during_training_mode_records_steps_and_the_step_slider_picks_one(manual_scheduler):
+    explorer = _explorer(manual_scheduler, steps=4, every=2)
+    explorer.controls["mode"].value = "during training"
+    manual_scheduler.advance(1.0)
+    assert list(explorer.step_slider.options) == [0, 2, 4]
+    assert explorer.step_slider.layout.display is None  # shown
+    explorer.step_slider.value = 0
+    assert explorer.shown().step == 0
+    assert list(explorer.figure.data[0].y) == pytest.approx(list(explorer.result.plain[0]))
+    assert explorer.recomputations == 2  # scrubbing through steps recomputes nothing
+
+
+def test_zero_gradients_are_left_out_of_the_log_plot_and_explained(manual_scheduler):
+    explorer = _explorer(manual_scheduler, init="he_normal_zero_gamma")
+    residual_y = list(explorer.figure.data[1].y)
+    assert residual_y[0] > 0 and residual_y[1:] == [None, None, None]
+    assert "exactly zero gradient" in explorer.status.value
+    assert "undefined" in explorer.figure.data[1].name
+
+
+def test_a_failing_recomputation_is_shown_not_raised(manual_scheduler):
+    explorer = _explorer(manual_scheduler)
+    explorer.controls["init"].value = "he_normal_zero_gamma"
+    explorer.controls["batch_norm"].value = False  # an impossible combination
+    manual_scheduler.advance(1.0)
+    assert isinstance(explorer.error, ValueError)
+    assert "error:" in explorer.status.value and "batch_norm=True" in explorer.status.value
+    explorer.controls["batch_norm"].value = True
+    manual_scheduler.advance(1.0)
+    assert explorer.error is None
+
+
+def test_bad_starting_knobs_are_refused():
+    with pytest.raises(ValueError, match="depth must be between 2 and 100"):
+        GradientExplorer(depth=101)
+    with pytest.raises(ValueError, match="mode must be one of 'at init', 'during training'"):
+        GradientExplorer(mode="later")
+
+
+def test_the_figure_data_is_plain_data_with_the_ratio_in_each_name():
+    from resnet_widgets.gradients import compare
+
+    result = compare(3, width=4, batch_size=8)
+    data = figure_data(result)
+    assert data["x"] == [1, 2, 3]
+    ratio = result.plain[0] / result.plain[-1]
+    assert data["traces"]["plain"]["name"] == f"plain (first/last ×{ratio:.3g})"
+    assert data["traces"]["residual"]["y"] == pytest.approx(list(result.residual))
+    assert data["notes"] == []
+
+
+def _live_keras_layers():
+    gc.collect()
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, keras.layers.Layer))
+
+
+def test_memory_stays_flat_over_repeated_recomputations(manual_scheduler):
+    clear_bank_cache()
+    explorer = _explorer(manual_scheduler)
+    settings = [{"depth": d, "batch_norm": bn} for d in (6, 12, 20) for bn in (True, False)]
+
+    def cycle():
+        for change in settings:
+            for name, value in change.items():
+                explorer.controls[name].value = value
+            manual_scheduler.advance(1.0)
+
+    cycle()  # warm-up: banks, caches and allocator pools fill once
+    layers_before = _live_keras_layers()
+    rss_before = psutil.Process().memory_info().rss
+    for _ in range(5):
+        cycle()
+    layers_after = _live_keras_layers()
+    rss_after = psutil.Process().memory_info().rss
+    assert explorer.recomputations == 1 + 6 * 6 and explorer.error is None
+    assert layers_after <= layers_before, (layers_before, layers_after)
+    # Thirty recomputations; a leak of one network per recomputation would show as tens of MB.
+    assert rss_after - rss_before < 40 * 2**20, (rss_before, rss_after)
+
+
+def test_closing_cancels_a_pending_recomputation(manual_scheduler):
+    explorer = _explorer(manual_scheduler)
+    explorer.controls["depth"].value = 5
+    explorer.close()
+    manual_scheduler.advance(1.0)
+    assert explorer.recomputations == 1
+    assert math.isfinite(explorer.result.spreads["plain"])
+    assert np.all(explorer.result.plain > 0)
+
+
+def test_bad_data_is_refused_when_the_explorer_is_made():
+    with pytest.raises(ValueError, match=r"data: labels must have shape \(3,\)"):
+        GradientExplorer(data=(np.zeros((3, 28, 28)), np.zeros(2, int)))

@@ -1,0 +1,92 @@
+"""GradientExplorer in a real JupyterLab: dragging the depth slider redraws the plot, after one recomputation."""
+
+import pytest
+
+from .harness import (
+    kernel_eval,
+    open_notebook,
+    run_all_cells,
+    save_artifact,
+    save_screenshot,
+    wait_for_kernel_value,
+    write_notebook,
+)
+
+pytestmark = pytest.mark.ui
+
+CELLS = [
+    "from resnet_widgets.gradients import GradientExplorer\n"
+    "# wait=1.0: the whole drag lands inside one debounce window even on a busy CI machine\n"
+    "explorer = GradientExplorer(depth=10, width=8, batch_size=16, wait=1.0)\n"
+    "depth_changes = []\n"
+    "explorer.controls['depth'].observe(lambda change: depth_changes.append(change['new']), 'value')\n"
+    "explorer",
+]
+
+# The plotly graph div inside the explorer; plotly keeps the drawn data and layout on it.
+_PLOT = "document.querySelector('.resnet-gradient-explorer .js-plotly-plot')"
+
+
+def _drawn(page):
+    """What the browser shows: markers per trace, trace names and the x-axis range."""
+    return page.evaluate(
+        f"""() => {{
+            const plot = {_PLOT};
+            const traces = Array.from(plot.querySelectorAll('.scatterlayer .trace'));
+            return {{
+                points: traces.map(t => t.querySelectorAll('path.point').length),
+                names: plot.data.map(t => t.name),
+                xrange: plot._fullLayout.xaxis.range,
+            }};
+        }}"""
+    )
+
+
+def _wait_for_points(page, count, timeout=30):
+    """Wait until the plain trace shows `count` markers."""
+    page.wait_for_function(
+        f"() => {_PLOT}.querySelectorAll('.scatterlayer .trace')[0].querySelectorAll('path.point').length === {count}",
+        timeout=timeout * 1000,
+    )
+
+
+def test_dragging_the_depth_slider_redraws_the_plot_once(jupyterlab, browser_page):
+    page = browser_page
+    write_notebook(jupyterlab.root_dir, "gradient_explorer.ipynb", CELLS)
+    open_notebook(page, jupyterlab, "gradient_explorer.ipynb")
+    run_all_cells(page, timeout=180)
+    page.wait_for_selector(".resnet-gradient-explorer .js-plotly-plot path.point", timeout=60_000)
+    _wait_for_points(page, 10)
+    before = _drawn(page)
+    assert before["points"] == [10, 10]
+    assert before["xrange"] == pytest.approx([0.5, 10.5])
+    assert kernel_eval(page, "explorer.recomputations") == 1
+    save_screenshot(page.locator(".resnet-gradient-explorer"), "gradient_explorer_depth10")
+
+    # Drag the handle most of the way to the right, in many small moves, as a learner would.
+    handle = page.locator(".resnet-gradient-explorer .widget-slider .noUi-handle").first
+    track = page.locator(".resnet-gradient-explorer .widget-slider .noUi-base").first
+    handle_box, track_box = handle.bounding_box(), track.bounding_box()
+    y = handle_box["y"] + handle_box["height"] / 2
+    page.mouse.move(handle_box["x"] + handle_box["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(track_box["x"] + 0.6 * track_box["width"], y, steps=25)
+    page.mouse.up()
+
+    wait_for_kernel_value(page, "explorer.recomputations", 2, timeout=90)
+    final_depth = kernel_eval(page, "explorer.controls['depth'].value")
+    changes = kernel_eval(page, "len(depth_changes)")
+    assert final_depth > 40, final_depth
+    assert changes > 3, "the drag should have sent many intermediate values"
+    _wait_for_points(page, final_depth)
+    after = _drawn(page)
+    assert after["points"] == [final_depth, final_depth]
+    assert after["xrange"] == pytest.approx([0.5, final_depth + 0.5])
+    assert after["names"] != before["names"]  # the first/last ratios in the legend changed with depth
+    assert "done in" in page.locator(".resnet-gradient-explorer .resnet-gradient-status").inner_text()
+    # Many slider values arrived; one recomputation ran, for the final one.
+    assert kernel_eval(page, "explorer.recomputations") == 2
+    assert kernel_eval(page, "len(explorer.result.plain)") == final_depth
+    save_screenshot(page.locator(".resnet-gradient-explorer"), "gradient_explorer_dragged")
+    save_artifact("gradient_explorer.json", {"before": before, "after": after, "slider_changes": changes})
+    assert not [e for e in page.console_errors if "plotly" in e.lower() or "widget" in e.lower()], page.console_errors
