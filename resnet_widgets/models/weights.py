@@ -66,9 +66,7 @@ def fetch_imagenet_weights(weights_name, include_top):
     target = cache_path(file_name)
     try:
         return keras.utils.get_file(file_name, url, cache_subdir=CACHE_SUBDIR, file_hash=md5, hash_algorithm="md5")
-    except BaseException as error:
-        if isinstance(error, KeyboardInterrupt):
-            raise
+    except Exception as error:  # keras raises bare Exception for URL failures, ValueError for a bad hash
         # get_file leaves a downloaded file that fails its hash in place; it must never be loaded.
         if os.path.exists(target) and file_md5(target) != md5:
             os.remove(target)
