@@ -27,7 +27,8 @@ import keras
 import numpy as np
 from keras import layers
 
-from .models.blocks import BN_EPSILON, EXPANSION, conv_block, identity_block
+from .models.blocks import BN_EPSILON, EXPANSION, check_stride_on, conv_block, identity_block
+from .models.family import FAMILY, STAGE_NAMES
 
 # The block the checks build: small enough to run in a blink, big enough that every channel count
 # differs (input 8 vs bottleneck 4 vs output 16), so a wrong width can be named precisely.
@@ -756,8 +757,7 @@ def check_conv_block(fn, stride_on="1x1"):
         ValueError: for a `stride_on` other than "1x1" or "3x3".
     """
     _check_callable(fn, "fn")
-    if stride_on not in ("1x1", "3x3"):
-        raise ValueError(f"stride_on must be '1x1' (v1) or '3x3' (v1.5); received {stride_on!r}")
+    check_stride_on(stride_on)
 
     def reference(x, filters, stride, name):
         return conv_block(x, filters, stride=stride, stride_on=stride_on, name=name)
@@ -779,7 +779,7 @@ def check_conv_block(fn, stride_on="1x1"):
 # ----------------------------------------------------------------------------------------------------------
 
 RESNET50_PARAMETERS = 25_636_712
-RESNET50_DEPTHS = {"conv2": 3, "conv3": 4, "conv4": 6, "conv5": 3}
+RESNET50_DEPTHS = dict(zip(STAGE_NAMES, FAMILY["ResNet50"].depths))  # {"conv2": 3, ..., "conv5": 3}
 _BLOCK_NAME = re.compile(r"^(conv[2-5])_block(\d+)_")
 
 
@@ -842,8 +842,9 @@ def check_resnet50(model):
 
     expected_names = [name for name, _ in expected]
     my_names = [name for name, _ in mine]
-    missing = [n for n in expected_names if n not in set(my_names)]
-    extra = [n for n in my_names if n not in set(expected_names)]
+    mine_set, expected_set = set(my_names), set(expected_names)  # built once, not once per name
+    missing = [n for n in expected_names if n not in mine_set]
+    extra = [n for n in my_names if n not in expected_set]
     if missing:
         result.problems.append(f"{len(missing)} weighted layer(s) of keras.applications.ResNet50 are missing, "
                                f"e.g. {', '.join(f'`{n}`' for n in missing[:4])}.")

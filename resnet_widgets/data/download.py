@@ -36,13 +36,18 @@ class DownloadError(OSError):
         )
 
 
-def sha256_of(path):
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
+def file_digest(path, algorithm="sha256"):
+    """Hex digest of a file with a hashlib algorithm ("sha256", "md5", ...), read in 1 MiB blocks."""
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def sha256_of(path):
+    """Hex sha256 of a file (the catalog's checksums)."""
+    return file_digest(path, "sha256")
 
 
 def download_path(fname, cache_subdir="datasets", cache_dir=None):

@@ -21,11 +21,15 @@ def build_variant(name: str, input_size: int, include_top: bool = True):
     """
     if name not in VARIANTS:
         raise ValueError(f"variant must be one of {', '.join(VARIANTS)}; got {name!r}")
-    if not isinstance(input_size, int) or input_size < 32:
-        raise ValueError(f"input_size must be an int of at least 32 (pixels); got {input_size!r}")
+    _check_input_size(input_size)
     from .. import models  # imported late: building needs Keras, showing the menu does not
 
     return getattr(models, name)(weights=None, include_top=include_top, input_shape=(input_size, input_size, 3))
+
+
+def _check_input_size(input_size) -> None:
+    if not isinstance(input_size, int) or input_size < 32:
+        raise ValueError(f"input_size must be an int of at least 32 (pixels); got {input_size!r}")
 
 
 def summary_html(graph: dict) -> str:
@@ -70,6 +74,7 @@ def explore(variant: str = "ResNet50", input_size: int = 224, model_factory=None
     factory = model_factory or build_variant
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {', '.join(VARIANTS)}; got {variant!r}")
+    _check_input_size(input_size)  # before the menu is made: sorted() would fail on a str with a bare TypeError
     sizes = sorted(set(INPUT_SIZES) | {input_size}, reverse=True)
     wide = {"description_width": "initial"}
     variant_menu = ipywidgets.Dropdown(options=VARIANTS, value=variant, description="variant", style=wide)

@@ -430,6 +430,16 @@ def _block_input_shape(nodes, block_of, index):
     return list(outside[0].output_shape) if outside else None
 
 
+def nodes_by_name(graph: dict) -> dict:
+    """Every node under a ``model_graph`` dict's root (groups and layers), by name."""
+    found, stack = {}, list(graph.get("children", ()))
+    while stack:
+        node = stack.pop()
+        found[node["name"]] = node
+        stack.extend(node.get("children", ()))
+    return found
+
+
 def _unique(name: str, taken: set[str]) -> str:
     while name in taken:
         name += "_"

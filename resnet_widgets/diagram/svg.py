@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .graph import model_graph
+from .graph import model_graph, nodes_by_name
 from .layout import (
     AXIS,
     BOX_H,
@@ -44,15 +44,6 @@ TEXT = "#0f172a"
 MUTED = "#64748b"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 TOP_BAR = 50  # title and legend above the columns
-
-
-def _nodes_by_name(graph: dict) -> dict:
-    found, stack = {}, list(graph["children"])
-    while stack:
-        node = stack.pop()
-        found[node["name"]] = node
-        stack.extend(node.get("children", ()))
-    return found
 
 
 def describe(node: dict) -> str:
@@ -142,7 +133,7 @@ def to_svg(model_or_graph, expanded=()) -> str:
     graph = model_or_graph if isinstance(model_or_graph, dict) else model_graph(model_or_graph)
     layout = diagram_layout(graph)
     placed = place(layout, expanded)
-    nodes = _nodes_by_name(graph)
+    nodes = nodes_by_name(graph)
     width, height = placed["width"], placed["height"] + TOP_BAR
 
     out = [

@@ -11,20 +11,11 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-from .graph import model_graph
+from .graph import model_graph, nodes_by_name
 from .layout import diagram_layout
 from .svg import to_svg
 
 _STATIC = Path(__file__).parent / "static"
-
-
-def _all_names(graph: dict) -> set[str]:
-    names, stack = set(), list(graph.get("children", ()))
-    while stack:
-        node = stack.pop()
-        names.add(node["name"])
-        stack.extend(node.get("children", ()))
-    return names
 
 
 class ArchitectureDiagram(anywidget.AnyWidget):
@@ -70,12 +61,13 @@ class ArchitectureDiagram(anywidget.AnyWidget):
 
     @model.setter
     def model(self, model) -> None:
-        graph = self._graph_of(model)  # raises before anything changes
-        names = _all_names(graph)
+        graph = self._graph_of(model)  # these two raise before anything changes
+        layout = diagram_layout(graph)
+        names = nodes_by_name(graph)
         with self.hold_sync():
             self._model = model
             self._graph = graph
-            self._layout = diagram_layout(graph)
+            self._layout = layout
             # Keep what still exists: a learner who rebuilds a block keeps it open.
             self.expanded = [name for name in self.expanded if name in names]
             if self.selected not in names:

@@ -137,7 +137,8 @@ def _load(data, train_size, val_size, seed):
         check_choice("data", data, ("fashion_mnist",))
         from resnet_widgets.data import load_dataset
 
-        limit = None if train_size is None and val_size is None else max(train_size or 0, val_size or 0)
+        # load_dataset's limit applies to both splits, so a split wanted whole (None) means no limit.
+        limit = None if train_size is None or val_size is None else max(train_size, val_size)
         dataset = load_dataset("fashion_mnist", limit=limit, seed=seed)
         source = f"Fashion-MNIST ({getattr(dataset, 'source', 'resnet_widgets.data')})"
     elif all(hasattr(data, name) for name in ("x_train", "y_train", "x_val", "y_val")):

@@ -111,7 +111,10 @@ def track(
     if not math.isfinite(learning_rate):
         raise ValueError(f"learning_rate must be a finite number > 0; received {learning_rate!r}")
 
-    batches = [resolve_batch(data, batch_size, settings.seed, draw) for draw in range(steps + 1)]
+    if isinstance(data, (tuple, list)):  # the whole pair is every step's batch: convert it once, not steps + 1 times
+        batches = [resolve_batch(data, batch_size, settings.seed)] * (steps + 1)
+    else:
+        batches = [resolve_batch(data, batch_size, settings.seed, draw) for draw in range(steps + 1)]
     recorded = [s for s in range(steps + 1) if s % every == 0 or s == steps]
     shape = batches[0][0].shape[1:]
     loss_fn = sparse_crossentropy(from_logits=True)

@@ -25,6 +25,12 @@ def _bn(x, name):
     return layers.BatchNormalization(axis=_channel_axis(), epsilon=BN_EPSILON, name=name)(x)
 
 
+def check_stride_on(stride_on):
+    """Raise ValueError unless `stride_on` is "1x1" (v1) or "3x3" (v1.5); see conv_block."""
+    if stride_on not in ("1x1", "3x3"):
+        raise ValueError(f"stride_on must be '1x1' (v1) or '3x3' (v1.5); received {stride_on!r}")
+
+
 def _residual_branch_v1(x, filters, kernel_size, stride, stride_on, name):
     """1x1 reduce -> 3x3 -> 1x1 restore, each followed by BN; ReLU after the first two only."""
     stride_1x1, stride_3x3 = (stride, 1) if stride_on == "1x1" else (1, stride)
@@ -95,8 +101,7 @@ def conv_block(x, filters, kernel_size=3, stride=2, stride_on="1x1", name="block
     Raises:
         ValueError: for a `stride_on` other than "1x1" or "3x3", or a stride below 1.
     """
-    if stride_on not in ("1x1", "3x3"):
-        raise ValueError(f"stride_on must be '1x1' (v1) or '3x3' (v1.5); received {stride_on!r}")
+    check_stride_on(stride_on)
     if isinstance(stride, bool) or not isinstance(stride, numbers.Integral) or stride < 1:
         raise ValueError(f"stride must be a positive integer (1 or 2 in ResNets); received {stride!r}")
     stride = int(stride)

@@ -22,11 +22,11 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass
 
+from .arguments import MIN_SIZE as MIN_INPUT_SIZE  # keras.applications' ResNets refuse smaller images
 from .blocks import EXPANSION
 from .family import FAMILY, STAGE_FILTERS, STAGE_NAMES, Variant
 
 STEM_FILTERS = 64
-MIN_INPUT_SIZE = 32  # keras.applications' ResNets refuse smaller images
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from keras import layers
 
-from .blocks import BN_EPSILON, _channel_axis, conv_block, identity_block, preact_block
+from .blocks import _bn, conv_block, identity_block, preact_block
 
 STAGE_NAMES = ("conv2", "conv3", "conv4", "conv5")
 STAGE_FILTERS = (64, 128, 256, 512)
@@ -67,7 +67,7 @@ def stem(x, preact):
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(x)
     x = layers.Conv2D(64, 7, strides=2, name="conv1_conv")(x)
     if not preact:  # v2 leaves BN + ReLU to the first block's pre-activation
-        x = layers.BatchNormalization(axis=_channel_axis(), epsilon=BN_EPSILON, name="conv1_bn")(x)
+        x = _bn(x, "conv1_bn")
         x = layers.Activation("relu", name="conv1_relu")(x)
     x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name="pool1_pad")(x)
     return layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
@@ -81,7 +81,7 @@ def body(x, variant):
         else:
             x = stage_v1(x, filters, blocks, stride=1 if index == 0 else 2, name=name)
     if variant.preact:  # the one activation that v2 moves out of the blocks
-        x = layers.BatchNormalization(axis=_channel_axis(), epsilon=BN_EPSILON, name="post_bn")(x)
+        x = _bn(x, "post_bn")
         x = layers.Activation("relu", name="post_relu")(x)
     return x
 

@@ -5,10 +5,11 @@ keras.applications is reused as it is. Downloads go through keras.utils.get_file
 md5 and fetches again when a cached copy is corrupted or truncated.
 """
 
-import hashlib
 import os
 
 import keras
+
+from ..data.download import file_digest
 
 BASE_URL = "https://storage.googleapis.com/tensorflow/keras-applications/resnet/"
 
@@ -44,12 +45,9 @@ def cache_path(file_name):
     return os.path.join(os.path.expanduser(keras_home()), CACHE_SUBDIR, file_name)
 
 
-def file_md5(path, chunk_size=1 << 20):
-    digest = hashlib.md5()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(chunk_size), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def file_md5(path):
+    """Hex md5 of a file (keras.applications publishes md5 hashes for its weight files)."""
+    return file_digest(path, "md5")
 
 
 def fetch_imagenet_weights(weights_name, include_top):
