@@ -2,7 +2,7 @@
 
     python benchmarks/bench_gradients.py [--skip-degradation]
 
-Target (docs/DESIGN.md): a depth-50 pair recomputed in at most 2 s on 2 CPU cores after warm-up.
+Target (the project design, section 5 "figures"): a depth-50 pair recomputed in at most 2 s on 2 CPU cores after warm-up.
 Three cases, each the median of several runs:
   slider      another depth on the knobs already in use (the layers exist; new stacks, new gradients)
   new data    the same knobs on another batch
@@ -80,7 +80,7 @@ def main():
     rows.append(("widget: GradientExplorer depth 49 <-> 50", widget, runs))
     for depth in (10, 100):
         compare(depth)
-        seconds, runs = _median_seconds(lambda i: compare(depth, data=batches[i]), 3)
+        seconds, runs = _median_seconds(lambda i: compare(depth, data=batches[i % len(batches)]), 3)
         rows.append((f"context: depth {depth}, another batch", seconds, runs))
 
     print("\ndepth-50 plain/residual pair, batch 32, 28x28, width 16, BN, He normal (target <= 2 s):")

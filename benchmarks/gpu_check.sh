@@ -1,22 +1,105 @@
 #!/usr/bin/env bash
 # Every GPU check in one call, for the lent device machine (JAX + GPU, no TensorFlow, no network).
 #
-# Here, once:   ../shared/gpu/fetch-wheels.sh pytest-socket pytest-xdist     (prepares .whl/, ~30 MB)
-# On the device (device tool, carry [".whl"]):   bash benchmarks/gpu_check.sh
+# Here, once:   ../shared/gpu/fetch-wheels.sh pytest-socket pytest-xdist hatchling   (prepares .whl/, about 31 MB)
+# On the device (device tool, carry [".whl"], timeout_s 600):   bash benchmarks/gpu_check.sh
 #
-# It runs the backend-neutral test suite on the GPU, then the benchmarks; every figure lands in $OUT
-# (or /tmp/gpu-check) and belongs in docs/BENCHMARKS.md with the device and the date.
+# Stages, each in its own log under $OUT (or /tmp/gpu-check), whose figures belong in docs/BENCHMARKS.md
+# with the device and the date:
+#   devices.txt                    Keras, JAX and the GPU it sees (no GPU: stop, the CPU would outrun the call)
+#   bench_training_throughput.txt  ResNet50 training images/s, 224 px, batch 256, mixed_bfloat16 (target 3,000)
+#   bench_models.txt               forward time of the six variants against keras.applications
+#   tests.txt                      the backend-neutral, non-UI tests on the GPU
+#   bench_gradients.txt            the gradient explorer's figures
+#   tests_rerun.txt                only after failures: the failed tests again with float32 matmuls (no TF32)
+#                                  and deterministic GPU ops, to tell GPU numerics from real bugs
+#   summary.txt                    each stage's exit status and seconds
+# Each stage runs under its own time limit, and all of them under GPU_CHECK_BUDGET_S (default 540 s), so a
+# stage that hangs costs only its slot and the script ends inside the device's 600 s. Expected on one H100:
+# 5 to 7 minutes (estimated from CPU dry runs; the stages in the order of their value, so a short budget
+# cuts the gradient figures first). The exit status is 0 only when every stage passed.
+#
+# Dry run on a CPU (an imitation of the device's Python, see the README of the device tool), with smaller
+# settings: GPU_CHECK_ALLOW_CPU=1 TESTS_ARGS="-n 2 --dist loadfile" MODELS_ARGS="--rounds 1 --batch 1
+# --variants ResNet50" GRADIENTS_ARGS="--repeats 3 --skip-degradation" bash benchmarks/gpu_check.sh
 set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
 export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax PYTHONUNBUFFERED=1 RESNET_COURSE_MODE=full
 out=${OUT:-/tmp/gpu-check}
 mkdir -p "$out"
+budget=${GPU_CHECK_BUDGET_S:-540}
+# The real settings; the variables are for dry runs on a CPU (or another precision: TRAINING_ARGS).
+TESTS_ARGS=${TESTS_ARGS:--n 4 --dist loadfile}
+MODELS_ARGS=${MODELS_ARGS:---rounds 20 --batch 32}
+TRAINING_ARGS=${TRAINING_ARGS:-}
+GRADIENTS_ARGS=${GRADIENTS_ARGS:-}
+PYTEST_FILTER=(-m "backend_neutral and not ui" -o cache_dir=/tmp/gpu-check-pytest-cache)
+rm -rf /tmp/gpu-check-pytest-cache  # --last-failed below must see this run's failures only
 status=0
-python3 -c "import keras, jax; print('keras', keras.__version__, 'jax', jax.__version__, jax.devices())" | tee "$out/devices.txt" || exit 1
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee -a "$out/devices.txt"
-python3 -m pytest -q -m "backend_neutral and not ui" -p no:cacheprovider tests 2>&1 | tail -40 | tee "$out/tests.txt"
-status=$((status | ${PIPESTATUS[0]}))
-python3 benchmarks/bench_models.py --rounds 20 --batch 32 2>&1 | tee "$out/bench_models.txt"
-status=$((status | ${PIPESTATUS[0]}))
-[ -f benchmarks/bench_gradients.py ] && { python3 benchmarks/bench_gradients.py 2>&1 | tee "$out/bench_gradients.txt"; }
+summary=()
+
+# stage NAME LIMIT_S SHOWN_LINES COMMAND...: runs COMMAND under min(LIMIT_S, what is left of the budget), its whole
+# output in $out/NAME.txt and its last SHOWN_LINES lines on stdout; records the exit status (124: out of time).
+stage() {
+  local name=$1 limit=$2 shown=$3 left=$((budget - SECONDS)) start=$SECONDS rc
+  shift 3
+  ((limit > left)) && limit=$left
+  if ((limit < 30)); then
+    summary+=("$(printf '%-26s skipped: %ss of the %ss budget left' "$name" "$left" "$budget")")
+    status=1
+    return 125
+  fi
+  echo "=== $name (limit ${limit}s): $*"
+  timeout -k 10 "$limit" "$@" >"$out/$name.txt" 2>&1
+  rc=$?
+  tail -n "$shown" "$out/$name.txt"
+  ((rc == 124 || rc == 137)) && echo "=== $name: stopped at its ${limit}s limit" | tee -a "$out/$name.txt"
+  summary+=("$(printf '%-26s rc %-3s %4ss' "$name" "$rc" "$((SECONDS - start))")")
+  ((rc == 0)) || status=1
+  return "$rc"
+}
+
+python3 - <<'EOF' 2>&1 | tee "$out/devices.txt"
+import sys, keras, jax
+print("keras", keras.__version__, "jax", jax.__version__, "python", sys.version.split()[0], jax.devices())
+sys.exit(0 if any(d.platform == "gpu" for d in jax.devices()) else 3)
+EOF
+gpu_rc=${PIPESTATUS[0]}
+if command -v nvidia-smi >/dev/null; then  # a second opinion only: JAX's device list above is what counts
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 | tee -a "$out/devices.txt" \
+    || echo "nvidia-smi failed" | tee -a "$out/devices.txt"
+else
+  echo "nvidia-smi: not on PATH" | tee -a "$out/devices.txt"
+fi
+python3 -m pip list 2>/dev/null | grep -iE '^(keras|jax|jaxlib|jax-cuda[0-9]*-(plugin|pjrt)|numpy|ml.dtypes|nvidia-cudnn[a-z0-9-]*|pytest|pytest-xdist) ' \
+  | tee -a "$out/devices.txt"
+if ((gpu_rc == 3)) && [ "${GPU_CHECK_ALLOW_CPU:-0}" != 1 ]; then
+  echo "JAX sees no GPU: stopping here, the real settings would outrun the call on a CPU (GPU_CHECK_ALLOW_CPU=1 to go on)"
+  exit 2
+elif ((gpu_rc != 0 && gpu_rc != 3)); then
+  echo "Keras or JAX failed to start (exit status $gpu_rc): see devices.txt"
+  exit 1
+fi
+
+# shellcheck disable=SC2086  # the *_ARGS are word lists on purpose
+{
+  stage bench_training_throughput 150 12 python3 benchmarks/bench_training_throughput.py $TRAINING_ARGS
+  stage bench_models 180 12 python3 benchmarks/bench_models.py $MODELS_ARGS
+  # Several workers share the one GPU: each takes memory as it needs it instead of 75% of it up front.
+  stage tests 240 30 env XLA_PYTHON_CLIENT_PREALLOCATE=false \
+    python3 -m pytest -q "${PYTEST_FILTER[@]}" $TESTS_ARGS tests
+  tests_rc=$?
+  # Offline by design: Fashion-MNIST comes from the committed subset, with no download attempt to wait for.
+  stage bench_gradients 120 20 env RESNET_LAB_OFFLINE=1 python3 benchmarks/bench_gradients.py $GRADIENTS_ARGS
+  if ((tests_rc == 1)); then  # failures (not a crash or the time limit): which of them are GPU numerics?
+    stage tests_rerun 90 30 env XLA_PYTHON_CLIENT_PREALLOCATE=false JAX_DEFAULT_MATMUL_PRECISION=highest \
+      XLA_FLAGS="${XLA_FLAGS:+$XLA_FLAGS }--xla_gpu_deterministic_ops=true" \
+      python3 -m pytest -q "${PYTEST_FILTER[@]}" --last-failed --last-failed-no-failures none tests
+    [ -f "$out/tests_rerun.txt" ] && echo "(a test that passes in this rerun failed only through TF32 matmuls or" \
+      "nondeterministic GPU ops)" >>"$out/tests_rerun.txt"
+  fi
+}
+
+printf '%s\n' "${summary[@]}" "total ${SECONDS}s, exit status $status" | tee "$out/summary.txt"
 exit $status
