@@ -6,6 +6,7 @@ md5 and fetches again when a cached copy is corrupted or truncated.
 """
 
 import os
+import tempfile
 
 import keras
 
@@ -42,7 +43,10 @@ def cache_path(file_name):
     """Where keras.utils.get_file keeps (and looks for) a downloaded weights file."""
     from keras.src.backend.config import keras_home  # the one place keras decides its cache folder
 
-    return os.path.join(os.path.expanduser(keras_home()), CACHE_SUBDIR, file_name)
+    base = os.path.expanduser(keras_home())
+    if not os.access(base, os.W_OK):  # get_file falls back to a temporary folder then; so must the message
+        base = os.path.join("/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir(), ".keras")
+    return os.path.join(base, CACHE_SUBDIR, file_name)
 
 
 def file_md5(path):

@@ -155,3 +155,11 @@ def test_official_file_names_and_hashes_match_keras_applications():
         assert weights_module.imagenet_weights_file(name, True)[1] == (
             keras_resnet.BASE_WEIGHTS_PATH + f"{name}_weights_tf_dim_ordering_tf_kernels.h5")
     assert set(weights_module.MD5) == {v.weights_name for v in models.FAMILY.values()}
+
+
+def test_cache_path_follows_get_file_to_its_fallback_when_the_keras_home_is_read_only(tmp_path, monkeypatch):
+    home = tmp_path / "read_only_home"
+    home.mkdir()
+    monkeypatch.setattr("keras.src.backend.config._KERAS_DIR", str(home))
+    monkeypatch.setattr(weights_module.os, "access", lambda path, mode: path != str(home))
+    assert weights_module.cache_path("w.h5") == "/tmp/.keras/models/w.h5"
