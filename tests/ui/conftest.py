@@ -15,7 +15,7 @@ Fixtures
     ``.root_dir`` (a ``pathlib.Path``) and ``.log_path`` (server and kernel stderr). Stopped afterwards.
     Kernels get ``TF_CPP_MIN_LOG_LEVEL=3`` so TensorFlow's start-up chatter stays out of outputs.
 
-``browser`` (session)
+``browser`` (module: one Chromium per test module, so no Playwright loop outlives the UI tests)
     A headless Playwright ``Browser`` in Debian's ``chromium`` (``shutil.which("chromium")``).
 
 ``browser_page`` (function)
@@ -97,7 +97,9 @@ def jupyterlab(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop marked as running in the main thread
+# while it lives, and later tests in the same worker (a debouncer, a notebook kernel client) would see that loop.
+@pytest.fixture(scope="module")
 def browser():
     missing = _missing_browser_stack()
     if missing:
