@@ -20,7 +20,9 @@ Fixtures
 
 ``browser_page`` (function)
     A fresh ``Page`` (new context, 1400x1000 viewport, 30 s default timeout) in ``browser``.
-    Browser console errors are collected in ``page.console_errors`` (a list of str).
+    Console errors are collected in ``page.console_errors``, uncaught exceptions in ``page.page_errors``
+    (lists of str). After the test, any of them not expected by name fails it; a test that expects one
+    appends a substring of it to ``page.expected_errors``.
 
 Helpers (``from .harness import ...``; every wait has a timeout, nothing can hang)
 ------------------------------------------------------------------------------------
@@ -39,6 +41,9 @@ Helpers (``from .harness import ...``; every wait has a timeout, nothing can han
     returns it decoded from JSON. The expression must be JSON-serialisable.
 ``wait_for_kernel_value(page, expression, expected, timeout=15) -> value``
     Polls ``kernel_eval`` until it returns ``expected``; raises ``AssertionError`` with the last value.
+``assert_no_browser_errors(page, expected=())``
+    Fails on any page error or console error of ``page`` that contains none of the ``expected`` substrings.
+    Module-scoped pages (built on ``new_page``) call it themselves, at the end of each test or of the module.
 ``new_page(browser, width=1400, height=1000) -> Page``
     What ``browser_page`` yields; use it in a module-scoped fixture to share one opened notebook between
     tests (close it with ``page.context.close()``).
@@ -77,7 +82,7 @@ import shutil
 
 import pytest
 
-from .harness import CHROMIUM_ARGS, new_page, start_jupyterlab
+from .harness import CHROMIUM_ARGS, assert_no_browser_errors, new_page, start_jupyterlab
 
 
 def _missing_browser_stack() -> str | None:
@@ -121,8 +126,14 @@ def browser():
 
 @pytest.fixture
 def browser_page(browser):
+    """A fresh page; after the test, any page error or console error it did not expect fails the test.
+
+    A test that expects an error by name appends a substring of it to ``page.expected_errors``.
+    """
     page = new_page(browser)
+    page.expected_errors = []
     try:
         yield page
+        assert_no_browser_errors(page, tuple(page.expected_errors))
     finally:
         page.context.close()

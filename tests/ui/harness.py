@@ -77,15 +77,35 @@ class JupyterLabServer:
 def new_page(browser, width: int = 1400, height: int = 1000):
     """A fresh page in its own browser context, with a 30 s default timeout.
 
-    Browser console errors are collected in ``page.console_errors``. Close it with ``page.context.close()``.
+    Every console message of type error is collected in ``page.console_errors`` and every uncaught
+    exception in ``page.page_errors`` (both lists of str). ``assert_no_browser_errors(page)`` fails on
+    any of them that the test did not expect by name. Close the page with ``page.context.close()``.
     Module-scoped fixtures use this to share one opened notebook between several tests.
     """
     context = browser.new_context(viewport={"width": width, "height": height})
     context.set_default_timeout(30_000)
     page = context.new_page()
     page.console_errors = []
+    page.page_errors = []
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    page.on("pageerror", lambda error: page.page_errors.append(f"{error.name}: {error.message}\n{error.stack or ''}"))
     return page
+
+
+def unexpected_browser_errors(page, expected: tuple[str, ...] = ()) -> list[str]:
+    """Page errors and console errors of ``page`` that contain none of the ``expected`` substrings."""
+    found = [f"page error: {e}" for e in page.page_errors] + [f"console error: {e}" for e in page.console_errors]
+    return [e for e in found if not any(name in e for name in expected)]
+
+
+def assert_no_browser_errors(page, expected: tuple[str, ...] = ()) -> None:
+    """Fail if the page raised an uncaught exception or logged a console error not expected by name.
+
+    Args:
+        expected: substrings of errors the test knows about and accepts (each should say why in a comment).
+    """
+    unexpected = unexpected_browser_errors(page, expected)
+    assert not unexpected, "the browser reported errors:\n" + "\n".join(unexpected)
 
 
 def _free_port() -> int:

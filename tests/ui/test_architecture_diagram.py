@@ -13,6 +13,7 @@ from .harness import (
     browser_measures,
     kernel_eval,
     kernel_run,
+    assert_no_browser_errors,
     new_page,
     open_notebook,
     run_all_cells,
@@ -44,6 +45,7 @@ def lab(jupyterlab, browser):
         run_all_cells(page, timeout=180)
         page.wait_for_selector(".rnd-root >> nth=2", timeout=30_000)
         yield page
+        assert_no_browser_errors(page)
     finally:
         page.context.close()
 
@@ -168,7 +170,7 @@ def test_browser_timings_for_resnet152v2_are_recorded(page):
     assert timings.get("resnet-diagram:first-render"), "the ES module recorded no first-render measure"
     assert len(timings.get("resnet-diagram:expand", [])) == len(opened)
     assert len(timings.get("resnet-diagram:collapse", [])) == len(opened)
-    assert not [e for e in page.console_errors if "rnd" in e or "diagram" in e], page.console_errors
+    assert_no_browser_errors(page)
 
 
 def test_explore_switches_variant_from_its_menu(page):

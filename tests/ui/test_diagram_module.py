@@ -12,7 +12,7 @@ from resnet_widgets.diagram import diagram_layout, model_graph
 from resnet_widgets.diagram.layout import format_count, place
 from resnet_widgets.models import ResNet50V2
 
-from .harness import new_page
+from .harness import assert_no_browser_errors, new_page
 
 pytestmark = pytest.mark.ui
 
@@ -53,6 +53,7 @@ def page(browser):
     page.wait_for_function("() => !!window.rnd", timeout=10_000)
     try:
         yield page
+        assert_no_browser_errors(page)
     finally:
         page.context.close()
 

@@ -3,6 +3,7 @@
 import pytest
 
 from .harness import (
+    assert_no_browser_errors,
     kernel_eval,
     open_notebook,
     run_all_cells,
@@ -89,4 +90,4 @@ def test_dragging_the_depth_slider_redraws_the_plot_once(jupyterlab, browser_pag
     assert kernel_eval(page, "len(explorer.result.plain)") == final_depth
     save_screenshot(page.locator(".resnet-gradient-explorer"), "gradient_explorer_dragged")
     save_artifact("gradient_explorer.json", {"before": before, "after": after, "slider_changes": changes})
-    assert not [e for e in page.console_errors if "plotly" in e.lower() or "widget" in e.lower()], page.console_errors
+    assert_no_browser_errors(page)
