@@ -1,6 +1,6 @@
 """The ResNet family as Keras models, layer for layer compatible with keras.applications.
 
-    from resnet_widgets.models import ResNet50, identity_block, conv_block, preact_block
+    from resnet_widgets.models import ResNet50, basic_block, identity_block, conv_block, preact_block
 
 The six variants take keras.applications' arguments and give every layer keras' name, so the
 official ImageNet weights load as they are. `resnet.preprocess_input` (v1, caffe mode) and
@@ -8,7 +8,7 @@ official ImageNet weights load as they are. `resnet.preprocess_input` (v1, caffe
 """
 
 from . import resnet, resnet_v2
-from .blocks import conv_block, identity_block, preact_block
+from .blocks import basic_block, conv_block, identity_block, preact_block
 from .builder import build_resnet
 from .family import FAMILY, STAGE_FILTERS, STAGE_NAMES, Variant
 from .resnet import ResNet50, ResNet101, ResNet152
@@ -18,5 +18,5 @@ from .weights import WeightsUnavailableError
 __all__ = [
     "FAMILY", "STAGE_FILTERS", "STAGE_NAMES", "Variant", "WeightsUnavailableError",
     "ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2",
-    "build_resnet", "conv_block", "identity_block", "preact_block", "resnet", "resnet_v2",
+    "basic_block", "build_resnet", "conv_block", "identity_block", "preact_block", "resnet", "resnet_v2",
 ]

@@ -1,6 +1,8 @@
 """Residual blocks, each a plain function from tensor to tensor.
 
 Read them next to the papers:
+- the basic block (two 3x3 convolutions): He et al. 2015, Fig. 5 left; ResNet18/34 (Table 1) and the CIFAR-10
+  nets of section 4.2.
 - v1 bottleneck blocks: He et al. 2015, "Deep Residual Learning for Image Recognition" (arXiv 1512.03385), Fig. 5 right.
 - v2 pre-activation block: He et al. 2016, "Identity Mappings in Deep Residual Networks" (arXiv 1603.05027), Fig. 1b.
 
@@ -10,7 +12,10 @@ Layer names follow keras.applications (`conv2_block1_1_conv`, ...), so official 
 
 import numbers
 
-from keras import backend, layers
+import keras
+from keras import backend, layers, ops
+
+from .. import arguments
 
 # keras.applications uses this epsilon; the official weights were trained with it.
 BN_EPSILON = 1.001e-5
@@ -156,3 +161,95 @@ def preact_block(x, filters, kernel_size=3, stride=1, conv_shortcut=False, name=
 
     x = layers.Conv2D(EXPANSION * filters, 1, name=f"{name}_3_conv")(x)
     return layers.Add(name=f"{name}_out")([shortcut, x])
+
+
+SHORTCUTS = ("projection", "zero_pad")
+
+
+@keras.saving.register_keras_serializable(package="resnet_widgets")
+class ChannelZeroPad(layers.Layer):
+    """Appends zero channels: the paper's option A shortcut, "identity with extra zero entries padded for
+    increasing dimensions" (He et al. 2015, section 3.3). It has no parameters. A named layer, not a
+    Lambda, so models that use it save and load with `safe_mode=True`."""
+
+    def __init__(self, extra_channels, **kwargs):
+        super().__init__(**kwargs)
+        self.extra_channels = arguments.whole_number("extra_channels", extra_channels, minimum=0)
+
+    def call(self, x):
+        axis = _channel_axis()
+        pad = [[0, 0]] * 4
+        pad[axis] = [0, self.extra_channels]
+        return ops.pad(x, pad)
+
+    def compute_output_shape(self, input_shape):
+        shape = list(input_shape)
+        axis = _channel_axis()
+        if shape[axis] is not None:
+            shape[axis] += self.extra_channels
+        return tuple(shape)
+
+    def get_config(self):
+        return {**super().get_config(), "extra_channels": self.extra_channels}
+
+
+def basic_block(x, filters, stride=1, shortcut="projection", kernel_initializer="he_normal", name="block"):
+    """The basic residual block: out = relu(F(x) + shortcut(x)), F = two 3x3 convolutions (He et al. 2015, Fig. 5 left).
+
+    ResNet18 and ResNet34 (Table 1) and the paper's CIFAR-10 nets (section 4.2) are built from it. Each
+    convolution is followed by BN (section 3.4); the ReLU after the second one comes after the addition.
+    The convolutions have no bias, since the BN right after each one has its own shift (beta).
+
+    When the input already has `filters` channels and `stride` is 1, the shortcut is the identity.
+    Otherwise the shape changes, and `shortcut` says how the shortcut follows it (section 3.3):
+        "projection"  option B: a 1x1 convolution with the block's stride, then BN (`{name}_0_conv`, `_0_bn`);
+        "zero_pad"    option A: subsample by the stride (`{name}_0_pool`, a 1x1 max pool) and append zero
+                      channels (`{name}_0_pad`); no parameters. The paper's CIFAR-10 nets use it.
+
+    Args:
+        x: input tensor.
+        filters: channels of both 3x3 convolutions and of the output.
+        stride: 1, or 2 where a stage halves the height and width (in its first block).
+        shortcut: "projection" or "zero_pad", used only when the shape changes.
+        kernel_initializer: of both convolutions (and the projection); He normal as in the paper.
+        name: prefix of the layer names, e.g. "conv3_block1": `_1_conv`, `_1_bn`, `_1_relu`, `_2_conv`, `_2_bn`,
+            `_add`, `_out`, and the shortcut's `_0_*`.
+
+    Returns:
+        A tensor with `filters` channels, spatially downsampled by `stride`.
+
+    Raises:
+        TypeError / ValueError: `filters` or `stride` not a positive integer, an unknown `shortcut`, or a
+            "zero_pad" shortcut that would have to drop channels.
+    """
+    filters = arguments.positive_int("filters", filters, "channels of the block's convolutions")
+    stride = arguments.positive_int("stride", stride, "1, or 2 where a stage downsamples")
+    arguments.choice("shortcut", shortcut, SHORTCUTS)
+    channels = x.shape[_channel_axis()]
+
+    residual = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False,
+                             kernel_initializer=kernel_initializer, name=f"{name}_1_conv")(x)
+    residual = _bn(residual, f"{name}_1_bn")
+    residual = layers.Activation("relu", name=f"{name}_1_relu")(residual)
+    residual = layers.Conv2D(filters, 3, padding="same", use_bias=False,
+                             kernel_initializer=kernel_initializer, name=f"{name}_2_conv")(residual)
+    # No ReLU here: it comes after the addition, relu(F(x) + x).
+    residual = _bn(residual, f"{name}_2_bn")
+
+    if stride == 1 and channels == filters:
+        skip = x
+    elif shortcut == "projection":
+        skip = layers.Conv2D(filters, 1, strides=stride, use_bias=False,
+                             kernel_initializer=kernel_initializer, name=f"{name}_0_conv")(x)
+        skip = _bn(skip, f"{name}_0_bn")
+    else:
+        if channels is None or channels > filters:
+            raise ValueError(
+                f"shortcut='zero_pad' can only add channels, but the input has {channels} channels and the block "
+                f"outputs filters={filters}; use shortcut='projection'"
+            )
+        skip = layers.MaxPooling2D(1, strides=stride, name=f"{name}_0_pool")(x) if stride > 1 else x
+        skip = ChannelZeroPad(filters - channels, name=f"{name}_0_pad")(skip)
+
+    out = layers.Add(name=f"{name}_add")([skip, residual])
+    return layers.Activation("relu", name=f"{name}_out")(out)
