@@ -1,7 +1,8 @@
 """Plain vs residual networks: gradient norms layer by layer, and the degradation experiment.
 
     from resnet_widgets.gradients import compare, gradient_norms, track, GradientExplorer
-    result = compare(depth=50, batch_norm=True)          # .plain, .residual: one norm per conv layer
+    result = compare(depth=56, batch_norm=True)          # the paper's CIFAR nets; .plain, .residual: one norm per conv
+    compare(depth=50, network="one_conv")                 # the simpler one-conv stack
     result.spreads                                        # largest/smallest norm of each profile
     result.plot()                                         # static matplotlib figure
     gradient_norms(ResNet50(weights=None), x, y)          # one value per residual block
@@ -16,9 +17,10 @@ from .compare import Comparison, compare
 from .debounce import Debouncer
 from .degradation import CONFIGS as DEGRADATION_CONFIGS
 from .degradation import Degradation, degradation_experiment
-from .networks import ConvStack, clear_bank_cache, conv_stack, matched_pair
+from .networks import basic_block, build_network, clear_bank_cache, conv_stack, matched_pair, measured_convs
 from .norms import GradientNorms, first_last_ratio, gradient_norms, spread
-from .options import ACTIVATIONS, INITS
+from .options import ACTIVATIONS, INITS, NETWORKS
+from .settings import cifar_depths
 from .plotting import plot_gradient_norms, plot_tracking
 from .track import Tracking, track
 
@@ -26,13 +28,16 @@ __all__ = [
     "ACTIVATIONS",
     "DEGRADATION_CONFIGS",
     "INITS",
+    "NETWORKS",
     "Comparison",
-    "ConvStack",
     "Debouncer",
     "Degradation",
     "GradientExplorer",
     "GradientNorms",
     "Tracking",
+    "basic_block",
+    "build_network",
+    "cifar_depths",
     "clear_bank_cache",
     "compare",
     "conv_stack",
@@ -40,6 +45,7 @@ __all__ = [
     "first_last_ratio",
     "gradient_norms",
     "matched_pair",
+    "measured_convs",
     "plot_gradient_norms",
     "plot_tracking",
     "spread",

@@ -4,6 +4,8 @@ import functools
 
 import numpy as np
 
+from .. import arguments
+
 DATA_CHOICES = ("synthetic", "fashion_mnist")
 IMAGE_SHAPE = (28, 28, 1)
 CLASSES = 10
@@ -75,10 +77,7 @@ def as_images_and_labels(x, y, argument, classes=CLASSES):
         raise ValueError(f"{argument}: labels must have shape ({len(x)},), one per image; received shape {y.shape}")
     if not np.issubdtype(y.dtype, np.integer):
         raise ValueError(f"{argument}: labels must be integers in [0, {classes}); received dtype {y.dtype}")
-    if len(y) and (y.min() < 0 or y.max() >= classes):
-        raise ValueError(
-            f"{argument}: labels must be integers in [0, {classes}); received values {y.min()} to {y.max()}"
-        )
+    y = arguments.class_labels(f"{argument}: labels", y, classes)
     x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
     return x, y.astype(np.int32)
 

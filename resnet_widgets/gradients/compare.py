@@ -1,4 +1,4 @@
-"""compare(): gradient norms of a plain and a residual stack that differ only by their skips."""
+"""compare(): gradient norms of a plain and a residual network that differ only by their skips."""
 
 import math
 from dataclasses import dataclass, field
@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
+from .. import arguments
 from .backend import loss_and_gradients
 from .batches import CLASSES, resolve_batch
-from .networks import matched_pair
+from .networks import matched_pair, measured_convs
 from .norms import first_last_ratio, norm, sparse_crossentropy, spread
-from .options import KINDS, check_positive_int, check_settings
+from .options import KINDS, NETWORK_LABELS
+from .settings import check_settings
 
 
 @dataclass(frozen=True)
@@ -18,11 +20,13 @@ class Comparison:
     """Per-layer gradient norms of a matched plain/residual pair on one batch.
 
     Attributes:
-        plain, residual: float64 arrays, one norm per conv layer, input side first.
+        plain, residual: float64 arrays, one norm per conv layer, input side first (depth - 1 of them for
+            the CIFAR nets, whose depth counts the dense layer too; depth for the one-conv stack).
         loss: {"plain": float, "residual": float}, the loss on the batch.
-        settings: the knobs used (depth, width, batch_norm, init, activation, seed), plus "data"
+        settings: the knobs used (network, depth, width, batch_norm, init, activation, seed), plus "data"
             (what the batch was), "batch_size" and "backend".
         step: training steps taken before the measurement (0: at initialisation).
+        layer_names: the conv layers' names, in the order of the norms.
     """
 
     plain: np.ndarray
@@ -55,8 +59,9 @@ class Comparison:
         """A few lines that say what was measured."""
         s = self.settings
         lines = [
-            f"depth {s['depth']}, width {s['width']}, batch norm {'on' if s['batch_norm'] else 'off'}, "
-            f"init {s['init']}, activation {s['activation']}, step {self.step}; {s['data']}"
+            f"{NETWORK_LABELS[s.get('network', 'cifar')]}: depth {s['depth']}, width {s['width']}, batch norm "
+            f"{'on' if s['batch_norm'] else 'off'}, init {s['init']}, activation {s['activation']}, step {self.step}; "
+            f"{s['data']}"
         ]
         for kind in KINDS:
             values = self.norms(kind)
@@ -87,32 +92,37 @@ def describe_ratio(value):
 
 
 def measure_pair(plain, residual, x, y):
-    """Loss and per-conv-layer kernel gradient norms of both stacks on (x, y)."""
+    """Loss and per-conv-layer kernel gradient norms of both networks on (x, y)."""
     loss_fn = sparse_crossentropy(from_logits=True)
     profiles, losses = {}, {}
     for kind, model in zip(KINDS, (plain, residual)):
-        losses[kind], grads = loss_and_gradients(model, x, y, loss_fn, model.conv_kernels)
+        kernels = [conv.kernel for conv in measured_convs(model)]
+        losses[kind], grads = loss_and_gradients(model, x, y, loss_fn, kernels)
         profiles[kind] = np.array([norm(g) for g in grads])
     return profiles, losses
 
 
-def compare(depth, width=16, batch_norm=True, init="he_normal", activation="relu", seed=0, data=None, batch_size=32):
-    """Gradient norms of a plain and a residual stack, identical but for the skip connections.
+def compare(depth, width=16, batch_norm=True, init="he_normal", activation="relu", seed=0, data=None, batch_size=32,
+            network="cifar"):
+    """Gradient norms of a plain and a residual network, identical but for the skip connections.
 
-    Both stacks have the same depth, width, normalisation, initialisation and initial weights (see
+    Both networks have the same depth, width, normalisation, initialisation and initial weights (see
     networks.py). The measure is the L2 norm of the loss gradient with respect to each conv kernel, on
     one batch, in training mode.
 
     Args:
-        depth: number of 3x3 conv layers (>= 1), the stem included.
-        width: channels per conv layer (>= 1).
+        depth: for network="cifar", the paper's 6n + 2 weighted layers (8, 14, 20, ..., 56, ..., 110); for
+            "one_conv", the number of 3x3 conv layers (>= 1), the stem included.
+        width: filters of the first stage (16 as in the paper: stages of 16, 32, 64), or of every conv of the
+            one-conv stack (>= 1).
         batch_norm: BatchNormalization after every conv.
-        init: one of options.INITS; "he_normal_zero_gamma" starts every residual branch's BN at gamma = 0
-            (the plain stack, which has no branches, keeps gamma = 1).
+        init: one of options.INITS; "he_normal_zero_gamma" starts every residual branch's last BN at gamma = 0
+            (the plain net, which has no branches, keeps gamma = 1).
         activation: one of options.ACTIVATIONS.
         seed: seeds the weights and the synthetic batch or the choice of real images.
         data: None / "synthetic" (seeded random images), "fashion_mnist", or a pair (images, labels).
         batch_size: images per batch for "synthetic" and "fashion_mnist".
+        network: "cifar" (He et al.'s CIFAR-10 nets, section 4.2) or "one_conv" (the simpler stack).
 
     Returns:
         Comparison.
@@ -122,8 +132,8 @@ def compare(depth, width=16, batch_norm=True, init="he_normal", activation="relu
             or data of the wrong shape.
         TypeError: a whole-number knob that is not a whole number.
     """
-    settings = check_settings(depth, width, batch_norm, init, activation, seed)
-    batch_size = check_positive_int("batch_size", batch_size, "images per batch")
+    settings = check_settings(depth, width, batch_norm, init, activation, seed, network)
+    batch_size = arguments.positive_int("batch_size", batch_size, "images per batch")
     x, y, description = resolve_batch(data, batch_size, settings.seed)
     plain, residual = matched_pair(**settings.as_dict(), input_shape=x.shape[1:], classes=CLASSES)
     profiles, losses = measure_pair(plain, residual, x, y)
@@ -132,5 +142,5 @@ def compare(depth, width=16, batch_norm=True, init="he_normal", activation="relu
         residual=profiles["residual"],
         loss=losses,
         settings={**settings.as_dict(), "data": description, "batch_size": len(x), "backend": keras.backend.backend()},
-        layer_names=tuple(conv.name for conv in plain.convs),
+        layer_names=tuple(conv.name for conv in measured_convs(plain)),
     )

@@ -2,6 +2,8 @@
 
 The widget only displays and syncs: compare() and track() compute, figure_data() says what to draw.
 Control changes are debounced, so dragging the depth slider asks for one recomputation, not dozens.
+Where no widget renders (GitHub, nbviewer, an untrusted notebook) it leaves a static picture of its first
+plot and one stable line of text (resnet_widgets.display.StaticPicture).
 """
 
 import html
@@ -11,37 +13,54 @@ import time
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
+from .. import arguments
+from ..display import StaticPicture, figure_png
 from .batches import resolve_batch
 from .compare import compare, describe_ratio
 from .debounce import Debouncer
 from .figure_data import figure_data
-from .options import ACTIVATIONS, INIT_LABELS, INITS, KINDS, check_choice, check_positive_int, check_settings
+from .networks import matched_pair
+from .options import ACTIVATIONS, INIT_LABELS, INITS, KINDS, NETWORK_LABELS, NETWORKS
+from .settings import check_settings
 from .track import Tracking, track
 
 MODES = ("at init", "during training")
-MIN_DEPTH, MAX_DEPTH = 2, 100
+# (min, max, step) of the depth slider for each network: the CIFAR nets have 6n + 2 layers, from n = 1 to the
+# paper's 110 (n = 18); the one-conv stack any number of convs.
+DEPTHS = {"cifar": (8, 110, 6), "one_conv": (2, 100, 1)}
 WIDTHS = (4, 8, 16, 32, 64)
 
 
-class GradientExplorer(widgets.VBox):
-    """Per-layer gradient norms of a plain and a residual stack, with controls.
+def nearest_depth(network, depth):
+    """The depth of `network` closest to `depth` (ties go to the shallower one), within the slider's range."""
+    low, high, step = DEPTHS[network]
+    clipped = min(max(int(depth), low), high)
+    return low + round((clipped - low) / step - 1e-9) * step
 
-    Controls: depth (2 to 100), width, batch norm, init scheme, activation, and "at init" (one batch at
-    initialisation, compare()) or "during training" (a short run, track(), with a slider over the
-    recorded steps). The plot is a plotly FigureWidget on a log axis; the legend gives each stack's
-    first-layer / last-layer ratio; the status line says when a recomputation runs and what it found.
+
+class GradientExplorer(StaticPicture, widgets.VBox):
+    """Per-layer gradient norms of a plain and a residual network, with controls.
+
+    Controls: the network (He et al.'s CIFAR-10 nets, the default, or the simpler one-conv stack), depth (8 to
+    110 in steps of 6 for the CIFAR nets, 2 to 100 for the one-conv stack), width, batch norm, init scheme,
+    activation, and "at init" (one batch at initialisation, compare()) or "during training" (a short run,
+    track(), with a slider over the recorded steps). The plot is a plotly FigureWidget on a log axis; the
+    legend gives each network's first-layer / last-layer ratio; the status line says when a recomputation
+    runs and what it found. "show the network" draws the residual network being measured (its plain twin is
+    the same without the skips).
 
     Args:
-        depth, width, batch_norm, init, activation, seed, data, batch_size: the starting knobs, as for
-            compare() (depth between 2 and 100 here).
+        depth, width, batch_norm, init, activation, seed, data, batch_size, network: the starting knobs, as
+            for compare() (depth within the slider's range here).
         mode: "at init" or "during training".
         steps, every, learning_rate: the training run of "during training" (see track()).
         wait: seconds of quiet after the last control change before recomputing.
         scheduler: injectable clock for the debouncer (see debounce.py); None uses the kernel's loop.
 
     Attributes:
-        controls: {"depth", "width", "batch_norm", "init", "activation", "mode"} -> ipywidgets control.
+        controls: {"network", "depth", "width", "batch_norm", "init", "activation", "mode"} -> ipywidgets control.
         figure: the plotly FigureWidget; status: the status line (ipywidgets.HTML).
+        show_network: the toggle that shows the measured network below the plot (in `network_view`).
         result: the last Comparison or Tracking; recomputations: how many have finished;
         error: the last exception a recomputation raised (shown in the status line), else None.
 
@@ -66,15 +85,21 @@ class GradientExplorer(widgets.VBox):
         learning_rate=0.01,
         wait=0.3,
         scheduler=None,
+        network="cifar",
     ):
-        settings = check_settings(depth, width, batch_norm, init, activation, seed)
-        if not MIN_DEPTH <= settings.depth <= MAX_DEPTH:
-            raise ValueError(f"depth must be between {MIN_DEPTH} and {MAX_DEPTH} in the explorer; received {depth!r}")
-        check_choice("mode", mode, MODES)
-        batch_size = check_positive_int("batch_size", batch_size, "images per batch")
-        steps = check_positive_int("steps", steps, "training steps")
-        every = check_positive_int("every", every, "steps between recordings")
-        resolve_batch(data, batch_size, settings.seed)  # refuse bad data now, not at the first redraw
+        settings = check_settings(depth, width, batch_norm, init, activation, seed, network)
+        low, high, _ = DEPTHS[settings.network]
+        if not low <= settings.depth <= high:
+            raise ValueError(
+                f"depth must be between {low} and {high} in the explorer for network={settings.network!r}; "
+                f"received depth={depth!r}"
+            )
+        arguments.choice("mode", mode, MODES)
+        batch_size = arguments.positive_int("batch_size", batch_size, "images per batch")
+        steps = arguments.positive_int("steps", steps, "training steps")
+        every = arguments.positive_int("every", every, "steps between recordings")
+        x, _, _ = resolve_batch(data, batch_size, settings.seed)  # refuse bad data now, not at the first redraw
+        self._input_shape = x.shape[1:]
         self.seed, self.data, self.batch_size = settings.seed, data, batch_size
         self.steps, self.every, self.learning_rate = steps, every, learning_rate
         self.result, self.error, self.recomputations = None, None, 0
@@ -82,9 +107,14 @@ class GradientExplorer(widgets.VBox):
 
         style = {"description_width": "initial"}
         self.controls = {
+            "network": widgets.Dropdown(
+                options=[(NETWORK_LABELS[n], n) for n in NETWORKS], value=settings.network, description="network",
+                style=style, layout={"width": "420px"},
+            ),
             # continuous_update: the slider reports every value while dragged; the debouncer absorbs them.
             "depth": widgets.IntSlider(
-                value=settings.depth, min=MIN_DEPTH, max=MAX_DEPTH, description="depth", continuous_update=True
+                value=settings.depth, min=low, max=high, step=DEPTHS[settings.network][2], description="depth",
+                continuous_update=True,
             ),
             "width": widgets.Dropdown(
                 options=sorted({*WIDTHS, settings.width}), value=settings.width, description="width",
@@ -117,18 +147,24 @@ class GradientExplorer(widgets.VBox):
             ),
         )
         self.status = widgets.HTML()
+        self.show_network = widgets.ToggleButton(value=False, description="show the network", icon="sitemap")
+        self.network_view = widgets.Output()
         self._debouncer = Debouncer(self._recompute_safely, wait=wait, scheduler=scheduler)
+        self.controls["network"].observe(self._on_network, names="value")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.step_slider.observe(lambda _: self._draw(), names="value")
+        self.show_network.observe(lambda _: self._draw_network(), names="value")
 
         super().__init__(
             [
+                widgets.HBox([self.controls["network"], self.show_network]),
                 widgets.HBox([self.controls["depth"], self.controls["width"], self.controls["batch_norm"]]),
                 widgets.HBox([self.controls["init"], self.controls["activation"], self.controls["mode"]]),
                 self.figure,
                 self.step_slider,
                 self.status,
+                self.network_view,
             ]
         )
         self.add_class("resnet-gradient-explorer")
@@ -142,6 +178,16 @@ class GradientExplorer(widgets.VBox):
     def _on_change(self, _change):
         self._set_status("changed; recomputing when the controls rest…")
         self._debouncer()
+
+    def _on_network(self, change):
+        # Each network has its own depths: move the slider's range and snap its value to the nearest depth.
+        low, high, step = DEPTHS[change["new"]]
+        slider = self.controls["depth"]
+        value = nearest_depth(change["new"], slider.value)
+        with slider.hold_trait_notifications():
+            slider.min, slider.max = min(low, slider.min), max(high, slider.max)  # never clamp on the way
+            slider.step, slider.value = step, value
+            slider.min, slider.max = low, high
 
     def recompute_now(self):
         """Drop any pending debounced call and recompute at once (synchronously)."""
@@ -197,6 +243,7 @@ class GradientExplorer(widgets.VBox):
         self._sync_step_slider()
         self._draw()
         self._report(time.perf_counter() - start)
+        self._draw_network()
 
     def _sync_step_slider(self):
         if isinstance(self.result, Tracking):
@@ -245,6 +292,54 @@ class GradientExplorer(widgets.VBox):
 
     def _set_status(self, text):
         self.status.value = f"<span class='resnet-gradient-status'>{text}</span>"
+
+    def networks(self):
+        """The (plain, residual) functional models the last recomputation measured, at initialisation.
+
+        compare() keeps them, so asking costs nothing; draw one with resnet_widgets.diagram (model_graph,
+        ArchitectureDiagram, to_svg).
+        """
+        if self.result is None:
+            return None
+        s = self.result.settings
+        knobs = {k: s[k] for k in ("depth", "width", "batch_norm", "init", "activation", "seed", "network")}
+        return matched_pair(**knobs, input_shape=self._input_shape)
+
+    def _draw_network(self):
+        if not self.show_network.value:
+            self.network_view.clear_output()
+            return
+        from resnet_widgets.diagram import ArchitectureDiagram
+
+        pair = self.networks()
+        if pair is None:
+            return
+        self.network_view.clear_output(wait=True)
+        with self.network_view:
+            print("the residual network measured (its plain twin is the same without the additions):")
+            from IPython.display import display
+
+            display(ArchitectureDiagram(pair[1]))
+
+    # -- what stays where no widget renders (resnet_widgets.display.StaticPicture) -------------------------
+
+    def static_png(self):
+        shown = self.shown()
+        if shown is None:
+            return None
+        import matplotlib.pyplot as plt
+
+        figure, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+        shown.plot(ax=ax)
+        return figure_png(figure)
+
+    def static_text(self):
+        knobs = self.knobs
+        return (
+            f"GradientExplorer({NETWORK_LABELS[knobs['network']]}, depth {knobs['depth']}, width {knobs['width']}, "
+            f"batch norm {'on' if knobs['batch_norm'] else 'off'}, {INIT_LABELS[knobs['init']]}, {knobs['activation']}, "
+            f"{knobs['mode']}; a live kernel shows the controls)"
+        )
 
     def close(self):
         debouncer = getattr(self, "_debouncer", None)  # absent when __init__ refused its arguments

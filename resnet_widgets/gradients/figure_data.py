@@ -10,6 +10,8 @@ import numpy as np
 
 from .options import INIT_LABELS, KINDS
 
+SHORT_NETWORK_NAMES = {"cifar": "CIFAR net", "one_conv": "one-conv stack"}
+
 COLORS = {"plain": "#d62728", "residual": "#1f77b4"}
 
 
@@ -25,11 +27,11 @@ def ratio_text(value):
 def figure_data(result):
     """The plot of a Comparison as a dict: {"x", "traces": {kind: {"y", "name", "color"}}, "title", "notes"}.
 
-    x holds layer numbers 1..depth (input side first); each trace's name carries its first-layer /
+    x holds conv layer numbers 1, 2, ... (input side first); each trace's name carries its first-layer /
     last-layer ratio; notes say what could not be drawn and why.
     """
     s = result.settings
-    depth = len(result.plain)
+    depth = len(result.plain)  # conv layers measured
     traces, notes = {}, []
     for kind in KINDS:
         values = result.norms(kind)
@@ -42,14 +44,14 @@ def figure_data(result):
         zeros = int(np.sum(values == 0))
         bad = int(np.sum(~np.isfinite(values)))
         if zeros:
-            note = f"{kind}: {zeros} of {depth} layers have exactly zero gradient, not drawn on the log axis"
+            note = f"{kind}: {zeros} of {depth} conv layers have exactly zero gradient, not drawn on the log axis"
             if kind == "residual" and s.get("init") == "he_normal_zero_gamma":
                 note += " (zero-initialised γ: each residual branch starts as zero, so its kernel gets no gradient)"
             notes.append(note)
         if bad:
             notes.append(f"{kind}: {bad} of {depth} norms are not finite (overflow, or the run diverged), not drawn")
     title = (
-        f"depth {s['depth']}, width {s['width']}, BN {'on' if s['batch_norm'] else 'off'}, "
+        f"{SHORT_NETWORK_NAMES[s.get('network', 'cifar')]}, depth {s['depth']}, width {s['width']}, BN {'on' if s['batch_norm'] else 'off'}, "
         f"{INIT_LABELS.get(s['init'], s['init'])}, {s['activation']}"
         + (f", after {result.step} training steps" if result.step else ", at initialisation")
     )

@@ -12,7 +12,8 @@ import math
 import keras
 import numpy as np
 
-from .options import INITS, check_choice
+from .. import arguments
+from .options import INITS
 
 # (scale, fan mode, distribution) for each scheme, as keras.initializers defines them.
 SCHEMES = {
@@ -56,7 +57,7 @@ class SeededInitializer(keras.initializers.Initializer):
     """
 
     def __init__(self, scheme="he_normal", seed=0, layer_index=0):
-        self.scheme = check_choice("init", scheme, INITS)
+        self.scheme = arguments.choice("init", scheme, INITS)
         self.seed = int(seed)
         self.layer_index = int(layer_index)
 

@@ -1,171 +1,265 @@
-"""Plain and residual conv stacks that differ only by their skip connections.
+"""Plain and residual networks that differ only by their skip connections, as functional Keras models.
 
-A stack is `depth` 3x3 convolutions of `width` channels on the full input resolution, each followed by
-BatchNormalization (optional) and the activation, then global average pooling and one dense layer
-giving logits. The residual stack adds the identity around every conv after the first (the stem, which
-changes the channel count, has no skip)::
+Two networks, chosen by `network`:
 
-    plain:     h = act(BN(conv(h)))
-    residual:  h = act(h + BN(conv(h)))          # F(h) + h, then the activation, as in ResNet v1
+"cifar", what He et al. 2015 trained on CIFAR-10 (section 4.2), with Fashion-MNIST's 28x28 images in place of
+CIFAR's 32x32: a 3x3 stem conv of `width` filters, then three stages of n basic blocks (two 3x3 convs each) on
+28x28, 14x14 and 7x7 maps with width, 2 width and 4 width filters (16, 32, 64 by default), the first conv of the
+second and third stage with stride 2; global average pooling and one dense layer. 6n + 2 weighted layers. The
+shortcuts are the paper's option A (section 3.3, the one it uses on CIFAR-10): the identity, subsampled and padded
+with zero channels where a stage begins, so the residual net has exactly the parameters of its plain twin::
 
-Layer i draws its weights from (seed, i). So a depth-d stack is exactly the first d layers of any deeper
-stack with the same knobs, and a plain and a residual stack built with the same knobs start from the same
-weights. A LayerBank exploits both: it builds layers once and hands the first d of them to as many
-stacks as asked for. That keeps recomputation cheap when only the depth or the data change.
+    plain block:     h = act(BN(conv(act(BN(conv(h))))))
+    residual block:  h = act(BN(conv(act(BN(conv(h))))) + shortcut(h))      # F(h) + h, then act: ResNet v1
+
+"one_conv", a simpler stack (kept as a second choice): `depth` 3x3 convs of `width` channels on the full
+resolution, a skip around every conv after the stem, `h = act(h + BN(conv(h)))`. Section 3.1 of the paper says
+that with such a one-layer F "we have not observed advantages".
+
+Every layer draws its weights from (seed, its index), so a plain and a residual net built with the same knobs
+start from the same weights. A LayerBank keeps the layers of one choice of architecture knobs and the models
+built from them: a depth or data change reuses them, a seed or init change redraws the weights in place, so
+the explorer's recomputations stay cheap. Measuring gradients changes no weight, so a bank's layers are never
+trained; fresh layers (`reuse=False`, `build_network`) are for training.
 """
 
 from collections import OrderedDict
+from dataclasses import dataclass
 
 import keras
 from keras import layers
 
+from .. import arguments
+from ..models.blocks import ChannelZeroPad
 from .initializers import SeededInitializer
-from .options import KINDS, check_choice, check_positive_int, check_settings
+from .options import KINDS
+from .settings import check_settings
 
-# Banks kept alive for reuse; two hold the current and the previous setting of the explorer's knobs.
+# Banks kept alive for reuse; two hold the current and the previous architecture of the explorer's knobs.
 BANK_CACHE_SIZE = 2
+STAGES = 3  # of the CIFAR nets: 16, 32 and 64 filters for width 16
+HEAD_INDEX = 0  # the dense layer's seed index; convs count from 1
 
 
-class ConvStack(keras.Model):
-    """A plain or residual stack of 3x3 convolutions (see the module docstring for the wiring).
+def _identity(x):
+    return x
 
-    Build it with :func:`conv_stack` or :func:`matched_pair`; the constructor takes ready layers so that
-    stacks can share them.
 
-    Args:
-        convs: list of Conv2D layers, input side first.
-        norms: list of BatchNormalization layers (one per conv), or None for no normalisation.
-        head: the Dense layer that gives the logits.
-        activation: name of the activation after every conv.
-        residual: True adds the identity skip around every conv after the first.
-        name: model name (default "plain" or "residual").
+@dataclass
+class BlockLayers:
+    """The layers of one basic block (the CIFAR nets). `shortcut` is the identity, or option A's subsample + pad."""
+
+    conv1: layers.Layer
+    norm1: object
+    act1: layers.Layer
+    conv2: layers.Layer
+    norm2: object
+    add: layers.Layer
+    shortcut: object
+    out: layers.Layer
+
+
+def basic_block(h, block, residual):
+    """One block of the CIFAR nets: act(F(h) + shortcut(h)) with the skip, act(F(h)) in the plain twin.
+
+    F is conv-BN-act-conv-BN (He et al. 2015, Fig. 2 and section 4.2). The activation after the addition is
+    ResNet v1's: it sits on the identity path too.
     """
+    f = block.act1(block.norm1(block.conv1(h)))
+    f = block.norm2(block.conv2(f))
+    if residual:
+        f = block.add([block.shortcut(h), f])
+    return block.out(f)
 
-    def __init__(self, convs, norms, head, activation, residual, name=None):
-        super().__init__(name=name or ("residual" if residual else "plain"))
-        self.convs = list(convs)
-        self.norms = list(norms) if norms is not None else None
-        self.pool = layers.GlobalAveragePooling2D(name="pool")
-        self.head = head
-        self.residual = bool(residual)
-        self.activation_name = activation
-        self._act = keras.activations.get(activation)
 
-    def build(self, input_shape):
-        # Shapes are known layer by layer, so build without running data through the stack.
-        shape = tuple(input_shape)
-        for i, conv in enumerate(self.convs):
-            if not conv.built:
-                conv.build(shape)
-            shape = tuple(conv.compute_output_shape(shape))
-            if self.norms is not None and not self.norms[i].built:
-                self.norms[i].build(shape)
-        if not self.head.built:
-            self.head.build((shape[0], shape[-1]))
-
-    def _normalise(self, i, h, training):
-        return h if self.norms is None else self.norms[i](h, training=training)
-
-    def call(self, x, training=False):
-        h = self._act(self._normalise(0, self.convs[0](x), training))
-        for i in range(1, len(self.convs)):
-            branch = self._normalise(i, self.convs[i](h), training)
-            h = self._act(h + branch) if self.residual else self._act(branch)
-        return self.head(self.pool(h))
-
-    @property
-    def conv_kernels(self):
-        """The conv kernels, input side first: the variables whose gradient norms the course plots."""
-        return [conv.kernel for conv in self.convs]
+def one_conv_layer(h, conv, norm, act, add, residual):
+    """One layer of the one-conv stack: act(h + BN(conv(h))) with the skip, act(BN(conv(h))) without."""
+    branch = norm(conv(h))
+    return act(add([h, branch])) if residual else act(branch)
 
 
 class LayerBank:
-    """Layers for one choice of knobs (all but depth), created on demand and seeded per layer.
+    """Layers for one choice of architecture knobs, created on demand, and the models built from them.
 
-    Conv layers, BatchNormalization layers and the head are shared by the plain and residual stacks: same
-    weights by construction, and half the layers to create. The one exception is init
-    'he_normal_zero_gamma': the residual branches start with gamma = 0 while the plain stack (which has no
-    branches) keeps gamma = 1, so there each kind gets its own BatchNormalization layers. (Shared BN
-    layers also share their moving averages; a gradient measurement in training mode never reads them.)
+    Conv layers, BatchNormalization layers, activations and the head are shared by the plain and the residual
+    net: same weights by construction, and half the layers to create. The exception is init
+    'he_normal_zero_gamma': residual branches end with gamma = 0 while the plain net (which has no branches)
+    keeps gamma = 1, so those BatchNormalization layers are the residual net's own. (Shared BN layers also share
+    their moving averages; a gradient measurement in training mode never reads them.)
+
+    Each (kind, depth) model is built once: calling a layer on a new symbolic input leaves a node on it for
+    good, so rebuilding models from the same layers would grow without end.
     """
 
-    def __init__(self, settings, in_channels, classes, stem_stride=1):
+    def __init__(self, settings, input_shape, classes, stem_stride=1):
         self.settings = settings
-        self.in_channels = in_channels
+        self.input_shape = tuple(input_shape)
         self.classes = classes
         self.stem_stride = stem_stride
-        self.convs = []
-        plain_norms = []
-        self.norms = {"plain": plain_norms, "residual": [] if settings.zero_gamma else plain_norms}
-        self.head = layers.Dense(
-            classes, kernel_initializer=SeededInitializer("glorot_uniform", settings.seed, 0), name="logits"
-        )
+        self.weights = (settings.init, settings.seed)
+        self._convs = {}  # seed index -> Conv2D
+        self._layers = {}  # (role, ...) -> layer, for the layers without seeded weights
+        self._models = {}
+        self.head = layers.Dense(classes, kernel_initializer=self._initializer("glorot_uniform", HEAD_INDEX),
+                                 name="logits")
 
-    def _conv(self, index):
-        s = self.settings
-        return layers.Conv2D(
-            s.width,
-            3,
-            strides=self.stem_stride if index == 1 else 1,
-            padding="same",
-            use_bias=not s.batch_norm,  # BN's beta plays the bias's role
-            kernel_initializer=SeededInitializer(s.init, s.seed, index),
-            name=f"conv{index}",
-        )
+    # -- weights -----------------------------------------------------------------------------------------
 
-    def _norm(self, kind, index):
-        # Goyal et al. 2017: the last BN of each residual branch starts at gamma = 0. Layer 1 is the stem,
-        # not a branch, so it keeps gamma = 1.
-        zero = self.settings.zero_gamma and kind == "residual" and index > 1
+    def _initializer(self, scheme, index):
+        return SeededInitializer(scheme, self.weights[1], index)
+
+    def redraw(self, init, seed):
+        """Give every layer the weights that (init, seed) draws, in place; later layers are drawn so too."""
+        if (init, seed) == self.weights:
+            return
+        self.weights = (init, seed)
+        for index, conv in self._convs.items():
+            conv.kernel_initializer = self._initializer(init, index)
+            if conv.built:
+                conv.kernel.assign(conv.kernel_initializer(conv.kernel.shape))
+        self.head.kernel_initializer = self._initializer("glorot_uniform", HEAD_INDEX)
+        if self.head.built:
+            self.head.kernel.assign(self.head.kernel_initializer(self.head.kernel.shape))
+
+    # -- layers ------------------------------------------------------------------------------------------
+
+    def _conv(self, index, filters, stride, name):
+        if index not in self._convs:
+            self._convs[index] = layers.Conv2D(
+                filters, 3, strides=stride, padding="same",
+                use_bias=not self.settings.batch_norm,  # BN's beta plays the bias's role
+                kernel_initializer=self._initializer(self.weights[0], index), name=name,
+            )
+        return self._convs[index]
+
+    def _shared(self, key, make):
+        if key not in self._layers:
+            self._layers[key] = make()
+        return self._layers[key]
+
+    def _norm(self, kind, name, branch_end):
+        if not self.settings.batch_norm:
+            return _identity
+        # Goyal et al. 2017: the last BN of each residual branch starts at gamma = 0.
+        zero = self.settings.zero_gamma and kind == "residual" and branch_end
         # momentum 0.9 (Keras' default is 0.99): the course's training runs last a few hundred steps, and
         # the moving averages that inference uses must catch up within them.
-        return layers.BatchNormalization(
-            momentum=0.9, gamma_initializer="zeros" if zero else "ones", name=f"bn{index}"
+        return self._shared(
+            ("norm", name, zero),
+            lambda: layers.BatchNormalization(momentum=0.9, gamma_initializer="zeros" if zero else "ones", name=name),
         )
 
-    def stack(self, kind, depth, input_shape):
-        """A built ConvStack of the first `depth` layers of this bank, of kind "plain" or "residual"."""
-        while len(self.convs) < depth:
-            self.convs.append(self._conv(len(self.convs) + 1))
-        norms = None
-        if self.settings.batch_norm:
-            bank = self.norms[kind]
-            while len(bank) < depth:
-                bank.append(self._norm(kind, len(bank) + 1))
-            norms = bank[:depth]
-        model = ConvStack(self.convs[:depth], norms, self.head, self.settings.activation, kind == "residual")
-        model.build((None, *input_shape))
-        return model
+    def _act(self, name):
+        return self._shared(("act", name), lambda: layers.Activation(self.settings.activation, name=name))
+
+    # -- models ------------------------------------------------------------------------------------------
+
+    def model(self, kind, depth):
+        """The functional model of `kind` ("plain" or "residual") and `depth`, built on first use."""
+        key = (kind, depth)
+        if key not in self._models:
+            inputs = keras.Input(self.input_shape, name="images")
+            wire = self._cifar if self.settings.network == "cifar" else self._one_conv
+            h = wire(inputs, kind, depth)
+            h = self._shared(("pool",), lambda: layers.GlobalAveragePooling2D(name="avg_pool"))(h)
+            name = f"{kind}_{depth}" + ("" if self.settings.network == "cifar" else "_one_conv")
+            self._models[key] = keras.Model(inputs, self.head(h), name=name)
+        return self._models[key]
+
+    def _one_conv(self, inputs, kind, depth):
+        width, residual = self.settings.width, kind == "residual"
+        # The stem changes 1 channel into `width`, so it has no skip.
+        h = self._act("act1")(self._norm(kind, "bn1", False)(self._conv(1, width, self.stem_stride, "conv1")(inputs)))
+        for i in range(2, depth + 1):
+            conv = self._conv(i, width, 1, f"conv{i}")
+            add = self._shared(("add", i), lambda i=i: layers.Add(name=f"add{i}")) if residual else None
+            h = one_conv_layer(h, conv, self._norm(kind, f"bn{i}", True), self._act(f"act{i}"), add, residual)
+        return h
+
+    def _cifar(self, inputs, kind, depth):
+        s = self.settings
+        act = s.activation
+        h = self._conv(1, s.width, 1, "conv1_conv")(inputs)
+        h = self._act(f"conv1_{act}")(self._norm(kind, "conv1_bn", False)(h))
+        channels, blocks_per_stage = s.width, (depth - 2) // 6
+        for stage in range(1, STAGES + 1):
+            filters = s.width * 2 ** (stage - 1)
+            for block in range(1, blocks_per_stage + 1):
+                stride = 2 if stage > 1 and block == 1 else 1
+                h = basic_block(h, self._block(kind, stage, block, channels, filters, stride), kind == "residual")
+                channels = filters
+        return h
+
+    def _block(self, kind, stage, block, channels, filters, stride):
+        name, act = f"conv{stage + 1}_block{block}", self.settings.activation
+        index = 10_000 * stage + 10 * block  # + 1 or 2 for the two convs: unique, and the same at every depth
+        shortcut = _identity
+        if stride > 1 or channels != filters:  # option A: subsample, then pad with zero channels
+            pool = self._shared((name, "pool"), lambda: layers.MaxPooling2D(1, strides=stride, name=f"{name}_0_pool"))
+            pad = self._shared((name, "pad"), lambda: ChannelZeroPad(filters - channels, name=f"{name}_0_pad"))
+
+            def shortcut(x):
+                return pad(pool(x) if stride > 1 else x)
+
+        return BlockLayers(
+            conv1=self._conv(index + 1, filters, stride, f"{name}_1_conv"),
+            norm1=self._norm(kind, f"{name}_1_bn", False),
+            act1=self._act(f"{name}_1_{act}"),
+            conv2=self._conv(index + 2, filters, 1, f"{name}_2_conv"),
+            norm2=self._norm(kind, f"{name}_2_bn", True),
+            add=self._shared((name, "add"), lambda: layers.Add(name=f"{name}_add")),
+            shortcut=shortcut,
+            out=self._act(f"{name}_out"),
+        )
 
 
 _banks = OrderedDict()
 
 
+def _architecture(settings):
+    # Every knob but depth, init and seed: one bank serves all depths, and redraws its weights for another
+    # seed or init. Zero gamma changes which BN layers exist, so it is part of the architecture.
+    return (settings.network, settings.width, settings.batch_norm, settings.activation, settings.zero_gamma)
+
+
 def _bank(settings, input_shape, classes, stem_stride, reuse):
     if not reuse:
-        return LayerBank(settings, input_shape[-1], classes, stem_stride)
-    # Every knob but depth: one bank serves all depths.
-    knobs = tuple((name, value) for name, value in settings.as_dict().items() if name != "depth")
-    key = (knobs, input_shape[-1], classes, stem_stride)
-    bank = _banks.pop(key, None) or LayerBank(settings, input_shape[-1], classes, stem_stride)
+        return LayerBank(settings, input_shape, classes, stem_stride)
+    key = (_architecture(settings), tuple(input_shape), classes, stem_stride)
+    bank = _banks.pop(key, None) or LayerBank(settings, input_shape, classes, stem_stride)
     _banks[key] = bank  # most recently used last
     while len(_banks) > BANK_CACHE_SIZE:
         _banks.popitem(last=False)
+    bank.redraw(settings.init, settings.seed)
     return bank
 
 
 def clear_bank_cache():
-    """Forget the layers kept for reuse (compare() builds them again when asked)."""
+    """Forget the layers and models kept for reuse (compare() builds them again when asked)."""
     _banks.clear()
 
 
-def _checked_shape(input_shape):
-    shape = tuple(input_shape)
-    if len(shape) != 3 or not all(isinstance(d, int) and d >= 1 for d in shape):
+def measured_convs(model):
+    """The conv layers whose kernel gradients the course plots, input side first (every Conv2D of these nets)."""
+    return [layer for layer in model.layers if isinstance(layer, layers.Conv2D)]
+
+
+def _checked(input_shape, classes, stem_stride, network):
+    message = f"input_shape must be (height, width, channels) of positive integers; received {input_shape!r}"
+    if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
+        raise ValueError(message)
+    try:
+        shape = tuple(arguments.positive_int("input_shape", d) for d in input_shape)
+    except (TypeError, ValueError):
+        raise ValueError(message) from None
+    classes = arguments.positive_int("classes", classes, "the number of logits")
+    stem_stride = arguments.positive_int("stem_stride", stem_stride, "the stride of the first conv")
+    if network == "cifar" and stem_stride != 1:
         raise ValueError(
-            f"input_shape must be (height, width, channels) of positive integers; received {input_shape!r}"
+            "stem_stride must be 1 for network='cifar' (the paper's stem keeps the resolution; average the "
+            f"images down instead); received stem_stride={stem_stride!r}"
         )
-    return shape
+    return shape, classes, stem_stride
 
 
 def matched_pair(
@@ -179,34 +273,33 @@ def matched_pair(
     classes=10,
     stem_stride=1,
     reuse=True,
+    network="cifar",
 ):
-    """A plain and a residual stack with the same knobs and the same initial weights.
+    """A plain and a residual network with the same knobs and the same initial weights.
 
     Args:
-        depth, width, batch_norm, init, activation, seed: see options.check_settings.
+        depth, width, batch_norm, init, activation, seed, network: see settings.check_settings (depth 6n + 2
+            for "cifar", the number of convs for "one_conv").
         input_shape: (height, width, channels) of the images.
         classes: number of logits.
-        stem_stride: stride of the first conv (2 halves the resolution, for cheaper training).
-        reuse: True shares layers with earlier calls that had the same knobs (fine for measuring
-            gradients, which changes no weight); False builds fresh layers, as training needs. Even
-            then the two stacks share their conv layers, so train them only through copies: use
-            conv_stack() for each instead.
+        stem_stride: stride of the one-conv stack's first conv (2 halves the resolution); 1 for "cifar".
+        reuse: True shares layers with earlier calls that had the same architecture (fine for measuring
+            gradients, which changes no weight); False builds fresh layers. Even then the two nets share their
+            conv layers, so train them only through copies: use build_network() for each instead.
 
     Returns:
-        (plain, residual): two built ConvStack models.
+        (plain, residual): two functional keras.Model objects.
 
     Raises:
-        ValueError, TypeError: see options.check_settings; bad input_shape or classes.
+        ValueError, TypeError: see settings.check_settings; bad input_shape, classes or stem_stride.
     """
-    settings = check_settings(depth, width, batch_norm, init, activation, seed)
-    shape = _checked_shape(input_shape)
-    classes = check_positive_int("classes", classes, "the number of logits")
-    stem_stride = check_positive_int("stem_stride", stem_stride, "the stride of the first conv")
+    settings = check_settings(depth, width, batch_norm, init, activation, seed, network)
+    shape, classes, stem_stride = _checked(input_shape, classes, stem_stride, settings.network)
     bank = _bank(settings, shape, classes, stem_stride, reuse)
-    return bank.stack("plain", settings.depth, shape), bank.stack("residual", settings.depth, shape)
+    return bank.model("plain", settings.depth), bank.model("residual", settings.depth)
 
 
-def conv_stack(
+def build_network(
     kind,
     depth,
     width=16,
@@ -217,24 +310,33 @@ def conv_stack(
     input_shape=(28, 28, 1),
     classes=10,
     stem_stride=1,
+    network="cifar",
 ):
-    """One freshly built plain or residual stack with layers of its own (ready to train).
+    """One freshly built plain or residual network with layers of its own (ready to train).
 
-    Two calls with the same knobs give stacks with the same initial weights.
+    Two calls with the same knobs give networks with the same initial weights.
 
     Args:
         kind: "plain" or "residual".
         Others: as for matched_pair.
 
     Returns:
-        A built ConvStack.
+        A functional keras.Model.
 
     Raises:
         ValueError, TypeError: see matched_pair; unknown kind.
     """
-    kind = check_choice("kind", kind, KINDS)
-    settings = check_settings(depth, width, batch_norm, init, activation, seed)
-    shape = _checked_shape(input_shape)
-    classes = check_positive_int("classes", classes, "the number of logits")
-    stem_stride = check_positive_int("stem_stride", stem_stride, "the stride of the first conv")
-    return _bank(settings, shape, classes, stem_stride, reuse=False).stack(kind, settings.depth, shape)
+    kind = arguments.choice("kind", kind, KINDS)
+    settings = check_settings(depth, width, batch_norm, init, activation, seed, network)
+    shape, classes, stem_stride = _checked(input_shape, classes, stem_stride, settings.network)
+    return _bank(settings, shape, classes, stem_stride, reuse=False).model(kind, settings.depth)
+
+
+def conv_stack(kind, depth, width=16, batch_norm=True, init="he_normal", activation="relu", seed=0,
+               input_shape=(28, 28, 1), classes=10, stem_stride=1):
+    """A fresh one-conv stack (network="one_conv"): `depth` 3x3 convs, a skip around each but the stem.
+
+    See build_network for the arguments, the return value and the errors.
+    """
+    return build_network(kind, depth, width, batch_norm, init, activation, seed, input_shape, classes,
+                         stem_stride, network="one_conv")

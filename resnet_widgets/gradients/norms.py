@@ -6,18 +6,15 @@ would see it. For a residual block the kernels of all its layers count together.
 """
 
 import math
-import re
 from dataclasses import dataclass
 
 import keras
 import numpy as np
 
+from .. import arguments
 from .backend import loss_and_gradients
-from .options import check_choice
 
 GROUPINGS = ("auto", "block", "layer")
-# keras.applications' ResNet names (and resnet_widgets.models'): conv3_block2_1_conv, conv3_block2_out, ...
-BLOCK_NAME = re.compile(r"^(conv\d+_block\d+)_")
 KERNEL_NAMES = ("kernel", "depthwise_kernel", "pointwise_kernel")
 
 
@@ -110,12 +107,12 @@ def kernel_groups(model, group_by="auto"):
         ValueError: unknown group_by, or group_by="block" on a model without ResNet block names, or a
             model without trainable kernels.
     """
-    check_choice("group_by", group_by, GROUPINGS)
+    arguments.choice("group_by", group_by, GROUPINGS)
     with_kernels = [(layer.name, _kernels(layer)) for layer in _leaf_layers(model)]
     with_kernels = [(name, kernels) for name, kernels in with_kernels if kernels]
     if not with_kernels:
         raise ValueError("model has no trainable kernels (Conv or Dense weights) to measure")
-    has_blocks = any(BLOCK_NAME.match(name) for name, _ in with_kernels)
+    has_blocks = any(_block_of(name) for name, _ in with_kernels)
     if group_by == "block" and not has_blocks:
         raise ValueError(
             "group_by='block' needs ResNet layer names such as 'conv3_block2_1_conv'; this model has none. "
@@ -125,10 +122,16 @@ def kernel_groups(model, group_by="auto"):
         return "layer", with_kernels
     groups = {}
     for name, kernels in with_kernels:
-        match = BLOCK_NAME.match(name)
-        if match:
-            groups.setdefault(match.group(1), []).extend(kernels)
+        block = _block_of(name)
+        if block:
+            groups.setdefault(block, []).extend(kernels)
     return "block", list(groups.items())
+
+
+def _block_of(layer_name):
+    """'conv3_block2' for a layer of that residual block ('conv3_block2_1_conv'), else None."""
+    match = arguments.RESNET_BLOCK_NAME.match(layer_name)
+    return f"{match.group(1)}_block{match.group(2)}" if match and match.group(3) else None
 
 
 def _output_is_probability(model):
@@ -137,14 +140,23 @@ def _output_is_probability(model):
     return activation is keras.activations.softmax or getattr(activation, "__name__", "") == "softmax"
 
 
+def _classes(model):
+    outputs = getattr(model, "outputs", None)
+    if outputs and len(outputs) == 1 and len(outputs[0].shape) == 2 and outputs[0].shape[-1] is not None:
+        return int(outputs[0].shape[-1])
+    return None
+
+
 def check_batch(model, x, y):
-    """Check that (x, y) fits the model's input and is a batch of integer labels.
+    """Check that (x, y) fits the model's input and is a batch of integer labels the model can score.
 
     Returns:
         (x as float32 array, y as int32 array).
 
     Raises:
-        ValueError: wrong rank or shape of x, y not one label per image, labels not integers.
+        ValueError: wrong rank or shape of x, y not one label per image, labels not integers, or a label
+            outside [0, classes) for a model with one (N, classes) output (TensorFlow would fail deep in a
+            kernel and JAX would silently score it as zero).
     """
     x = np.asarray(x)
     expected = tuple(model.inputs[0].shape) if getattr(model, "inputs", None) else None
@@ -162,6 +174,9 @@ def check_batch(model, x, y):
         raise ValueError(f"y must hold one integer label per image, shape ({len(x)},); received shape {y.shape}")
     if not np.issubdtype(y.dtype, np.integer):
         raise ValueError(f"y must hold integer class labels; received dtype {y.dtype}")
+    classes = _classes(model)
+    if classes is not None:
+        y = arguments.class_labels("y", y, classes)
     return x.astype(np.float32), y.astype(np.int32)
 
 
@@ -182,7 +197,8 @@ def gradient_norms(model, x, y, group_by="auto", from_logits=None, training=True
         GradientNorms, input side first.
 
     Raises:
-        ValueError: bad x or y (see check_batch) or group_by (see kernel_groups).
+        ValueError: bad x or y (see check_batch: labels outside the class range are refused on every backend)
+            or group_by (see kernel_groups).
         NotImplementedError: a Keras backend other than TensorFlow or JAX.
     """
     grouped_by, groups = kernel_groups(model, group_by)

@@ -6,23 +6,25 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
+from .. import arguments
 from .backend import loss_and_gradients
 from .batches import CLASSES, resolve_batch
 from .compare import Comparison
-from .networks import conv_stack
+from .networks import build_network, measured_convs
 from .norms import norm, sparse_crossentropy
-from .options import KINDS, check_choice, check_positive_int, check_settings
+from .options import KINDS
+from .settings import check_settings
 
 OPTIMIZERS = ("sgd", "adam")
 
 
 @dataclass(frozen=True)
 class Tracking:
-    """Per-layer gradient norms of a plain and a residual stack, recorded every few training steps.
+    """Per-layer gradient norms of a plain and a residual network, recorded every few training steps.
 
     Attributes:
         steps: int array of the recorded steps (0 = at initialisation).
-        plain, residual: float64 arrays (recorded steps, depth); row i is the gradient of the training
+        plain, residual: float64 arrays (recorded steps, conv layers); row i is the gradient of the training
             step `steps[i]`, i.e. after `steps[i]` updates. nan after a run diverged.
         loss: {"plain": array, "residual": array}, the batch loss at each recorded step.
         settings: the knobs, plus data, batch_size, learning_rate, optimizer, backend.
@@ -50,6 +52,7 @@ class Tracking:
             loss={kind: float(self.loss[kind][index]) for kind in KINDS},
             settings=self.settings,
             step=int(self.steps[index]),
+            layer_names=tuple(self.settings.get("layer_names", ())),
         )
 
     def plot(self, axes=None):
@@ -57,6 +60,11 @@ class Tracking:
         from .plotting import plot_tracking
 
         return plot_tracking(self, axes=axes)
+
+
+def check_learning_rate(learning_rate):
+    """Return the learning rate as a float when it is a finite number > 0 (TypeError / ValueError otherwise)."""
+    return arguments.real_number("learning_rate", learning_rate, minimum=0, open_minimum=True, meaning="the step size")
 
 
 def _optimizer(name, learning_rate):
@@ -79,15 +87,16 @@ def track(
     learning_rate=0.01,
     optimizer="sgd",
     on_step=None,
+    network="cifar",
 ):
     """Train a matched plain/residual pair for a few steps and record the gradient norms every `every` steps.
 
-    Both stacks start from the same weights as compare() would measure, and see the same batches. Step 0
+    Both networks start from the same weights as compare() would measure, and see the same batches. Step 0
     is measured on compare()'s batch, so `track(...).at(0)` equals `compare(...)` with the same knobs.
 
     Args:
-        depth, width, batch_norm, init, activation, seed, data, batch_size: as for compare(). With a pair
-            of arrays as data, every step trains on the whole pair.
+        depth, width, batch_norm, init, activation, seed, data, batch_size, network: as for compare(). With a
+            pair of arrays as data, every step trains on the whole pair.
         steps: training steps (>= 1).
         every: record every `every` steps (>= 1); the last step is always recorded.
         learning_rate: step size (> 0).
@@ -101,15 +110,12 @@ def track(
         ValueError, TypeError: bad knobs or data (see compare), steps/every not >= 1, learning_rate not
             a positive number, unknown optimizer.
     """
-    settings = check_settings(depth, width, batch_norm, init, activation, seed)
-    steps = check_positive_int("steps", steps, "training steps")
-    every = check_positive_int("every", every, "steps between recordings")
-    batch_size = check_positive_int("batch_size", batch_size, "images per batch")
-    optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not learning_rate > 0:
-        raise ValueError(f"learning_rate must be a number > 0; received {learning_rate!r}")
-    if not math.isfinite(learning_rate):
-        raise ValueError(f"learning_rate must be a finite number > 0; received {learning_rate!r}")
+    settings = check_settings(depth, width, batch_norm, init, activation, seed, network)
+    steps = arguments.positive_int("steps", steps, "training steps")
+    every = arguments.positive_int("every", every, "steps between recordings")
+    batch_size = arguments.positive_int("batch_size", batch_size, "images per batch")
+    optimizer = arguments.choice("optimizer", optimizer, OPTIMIZERS)
+    learning_rate = check_learning_rate(learning_rate)
 
     if isinstance(data, (tuple, list)):  # the whole pair is every step's batch: convert it once, not steps + 1 times
         batches = [resolve_batch(data, batch_size, settings.seed)] * (steps + 1)
@@ -121,12 +127,13 @@ def track(
 
     profiles, losses, diverged = {}, {}, {}
     for kind in KINDS:
-        model = conv_stack(kind, **settings.as_dict(), input_shape=shape, classes=CLASSES)
-        opt = _optimizer(optimizer, float(learning_rate))
+        model = build_network(kind, **settings.as_dict(), input_shape=shape, classes=CLASSES)
+        opt = _optimizer(optimizer, learning_rate)
         variables = model.trainable_variables
-        kernel_ids = {id(k) for k in model.conv_kernels}
+        convs = measured_convs(model)
+        kernel_ids = {id(conv.kernel) for conv in convs}
         kernel_positions = [i for i, v in enumerate(variables) if id(v) in kernel_ids]
-        rows = np.full((len(recorded), settings.depth), np.nan)
+        rows = np.full((len(recorded), len(convs)), np.nan)
         row_losses = np.full(len(recorded), np.nan)
         diverged[kind] = None
         for step in range(steps + 1):
@@ -154,11 +161,12 @@ def track(
             **settings.as_dict(),
             "data": batches[0][2],
             "batch_size": len(batches[0][0]),
-            "learning_rate": float(learning_rate),
+            "learning_rate": learning_rate,
             "optimizer": optimizer,
             "steps": steps,
             "every": every,
             "backend": keras.backend.backend(),
+            "layer_names": tuple(conv.name for conv in convs),
         },
         diverged_at=diverged,
     )

@@ -11,7 +11,7 @@ import pytest
 
 from resnet_widgets.gradients import compare, synthetic_batch
 from resnet_widgets.gradients.backend import loss_and_gradients
-from resnet_widgets.gradients.networks import conv_stack
+from resnet_widgets.gradients.networks import conv_stack, measured_convs
 from resnet_widgets.gradients.norms import sparse_crossentropy
 
 
@@ -20,7 +20,7 @@ def test_gradients_match_finite_differences():
     model = conv_stack("residual", 3, width=2, batch_norm=False, input_shape=(6, 6, 1))
     x, y = synthetic_batch(4, shape=(6, 6, 1))
     loss_fn = sparse_crossentropy(from_logits=True)
-    kernel = model.convs[1].kernel
+    kernel = model.get_layer("conv2").kernel
     loss, (grad,) = loss_and_gradients(model, x, y, loss_fn, [kernel], training=False)
 
     original = np.asarray(kernel).astype(np.float64)
@@ -43,25 +43,28 @@ def test_gradients_match_finite_differences():
 def test_training_mode_updates_batch_norm_moving_averages_on_every_backend():
     model = conv_stack("plain", 2, width=2)
     x, y = synthetic_batch(4)
-    before = np.asarray(model.norms[1].moving_mean).copy()
-    loss_and_gradients(model, x, y, sparse_crossentropy(True), model.conv_kernels, training=True)
-    assert not np.array_equal(before, np.asarray(model.norms[1].moving_mean))
+    kernels = [conv.kernel for conv in measured_convs(model)]
+    before = np.asarray(model.get_layer("bn2").moving_mean).copy()
+    loss_and_gradients(model, x, y, sparse_crossentropy(True), kernels, training=True)
+    assert not np.array_equal(before, np.asarray(model.get_layer("bn2").moving_mean))
 
 
 @pytest.mark.backend_neutral
 def test_a_frozen_variable_is_refused_with_a_reason():
     model = conv_stack("plain", 2, width=2)
-    model.convs[0].trainable = False
+    model.get_layer("conv1").trainable = False
     x, y = synthetic_batch(2)
     with pytest.raises(ValueError, match="trainable variables"):
-        loss_and_gradients(model, x, y, sparse_crossentropy(True), [model.convs[0].kernel])
+        loss_and_gradients(model, x, y, sparse_crossentropy(True), [model.get_layer("conv1").kernel])
 
 
 _OTHER_BACKEND_SCRIPT = """
 import json
 from resnet_widgets.gradients import compare
-r = compare(12, width=8, batch_size=8)
-print(json.dumps({"plain": r.plain.tolist(), "residual": r.residual.tolist()}))
+r = compare(12, width=8, batch_size=8, network="one_conv")
+c = compare(14, width=4, batch_size=8)
+print(json.dumps({"plain": r.plain.tolist(), "residual": r.residual.tolist(),
+                  "cifar_plain": c.plain.tolist(), "cifar_residual": c.residual.tolist()}))
 """
 
 
@@ -73,6 +76,9 @@ def test_tensorflow_and_jax_measure_the_same_norms():
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     theirs = json.loads(done.stdout.strip().splitlines()[-1])
-    ours = compare(12, width=8, batch_size=8)
+    ours = compare(12, width=8, batch_size=8, network="one_conv")
     assert ours.plain == pytest.approx(theirs["plain"], rel=1e-3)
     assert ours.residual == pytest.approx(theirs["residual"], rel=1e-3)
+    cifar = compare(14, width=4, batch_size=8)
+    assert cifar.plain == pytest.approx(theirs["cifar_plain"], rel=1e-3)
+    assert cifar.residual == pytest.approx(theirs["cifar_residual"], rel=1e-3)

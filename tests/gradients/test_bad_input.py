@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from resnet_widgets.gradients import INITS, compare, degradation_experiment, gradient_norms, track
+from resnet_widgets.gradients import INITS, build_network, compare, degradation_experiment, gradient_norms, matched_pair, track
 from resnet_widgets.gradients.networks import conv_stack
 
 pytestmark = pytest.mark.backend_neutral
@@ -12,25 +12,49 @@ pytestmark = pytest.mark.backend_neutral
 @pytest.mark.parametrize("depth", [0, -3])
 def test_depth_below_one_is_refused(depth):
     with pytest.raises(ValueError, match=r"depth must be an integer >= 1.*received"):
+        compare(depth, network="one_conv")
+
+
+@pytest.mark.parametrize("depth", [0, 2, -3])
+def test_a_cifar_depth_below_8_is_refused(depth):
+    with pytest.raises(ValueError, match=r"depth must be an integer >= 8 \(weighted layers of the paper's CIFAR nets"):
         compare(depth)
+
+
+@pytest.mark.parametrize("depth, nearest", [(10, "8 and 14"), (50.0, None), (57, "56 and 62")])
+def test_a_cifar_depth_that_is_not_6n_plus_2_names_the_nearest(depth, nearest):
+    if nearest is None:
+        with pytest.raises(TypeError, match="depth must be an integer"):
+            compare(depth)
+        return
+    with pytest.raises(ValueError) as caught:
+        compare(depth)
+    message = str(caught.value)
+    assert message.startswith("depth must be 6n + 2 for the paper's CIFAR nets (8, 14, 20, 26, 32")
+    assert f"received depth={depth}" in message and f"the nearest are {nearest}" in message
+
+
+def test_an_unknown_network_lists_the_networks():
+    with pytest.raises(ValueError, match=r"network must be one of 'cifar', 'one_conv'; received network='resnet'"):
+        compare(8, network="resnet")
 
 
 @pytest.mark.parametrize("width", [0, -1])
 def test_width_below_one_is_refused(width):
     with pytest.raises(ValueError, match=r"width must be an integer >= 1"):
-        compare(4, width=width)
+        compare(8, width=width)
 
 
 def test_non_integer_depth_is_a_type_error():
     with pytest.raises(TypeError, match="depth"):
         compare(2.5)
     with pytest.raises(TypeError, match="depth"):
-        compare(True)
+        compare(True, network="one_conv")
 
 
 def test_unknown_init_lists_the_schemes():
     with pytest.raises(ValueError) as info:
-        compare(4, init="lecun")
+        compare(8, init="lecun")
     message = str(info.value)
     assert message.startswith("init must be one of")
     assert all(repr(name) in message for name in INITS)
@@ -39,12 +63,12 @@ def test_unknown_init_lists_the_schemes():
 
 def test_unknown_activation_lists_the_activations():
     with pytest.raises(ValueError, match=r"activation must be one of 'relu', 'elu', 'gelu', 'tanh', 'sigmoid'"):
-        compare(4, activation="swishy")
+        compare(8, activation="swishy")
 
 
 def test_zero_gamma_without_batch_norm_is_refused():
     with pytest.raises(ValueError, match=r"he_normal_zero_gamma.*batch_norm=True"):
-        compare(4, batch_norm=False, init="he_normal_zero_gamma")
+        compare(8, batch_norm=False, init="he_normal_zero_gamma")
 
 
 @pytest.mark.parametrize(
@@ -54,13 +78,13 @@ def test_zero_gamma_without_batch_norm_is_refused():
         ((np.zeros((4, 28, 28, 1, 1)), np.zeros(4, int)), r"data: images must have shape"),
         ((np.zeros((4, 28, 28)), np.zeros(5, int)), r"data: labels must have shape \(4,\)"),
         ((np.zeros((4, 28, 28)), np.zeros(4)), r"data: labels must be integers"),
-        ((np.zeros((4, 28, 28)), np.full(4, 10)), r"data: labels must be integers in \[0, 10\)"),
+        ((np.zeros((4, 28, 28)), np.full(4, 10)), r"data: labels must be class indices from 0 to 9 .*outside that range: 10"),
         ("mnist", r"data must be None, 'synthetic', 'fashion_mnist' or a pair"),
     ],
 )
 def test_data_of_the_wrong_shape_is_refused(data, fragment):
     with pytest.raises(ValueError, match=fragment):
-        compare(3, data=data)
+        compare(8, data=data)
 
 
 def test_gradient_norms_refuses_a_batch_that_does_not_fit_the_model():
@@ -76,15 +100,30 @@ def test_gradient_norms_refuses_a_batch_that_does_not_fit_the_model():
         gradient_norms(model, np.zeros((2, 8, 8, 3)), np.zeros(2, int), group_by="stage")
 
 
+@pytest.mark.parametrize("labels, shown", [([0, 2], "2"), ([-1, 0], "-1")])
+def test_gradient_norms_refuses_labels_outside_the_class_range_on_every_backend(labels, shown):
+    # JAX's cross-entropy scores such a label as zero loss and zero gradient, silently; TensorFlow fails deep inside.
+    import keras
+
+    inputs = keras.Input((8, 8, 3))
+    model = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.Flatten()(keras.layers.Conv2D(2, 3)(inputs))))
+    with pytest.raises(ValueError, match=rf"y must be class indices from 0 to 1 \(num_classes=2\).*: {shown}$"):
+        gradient_norms(model, np.zeros((2, 8, 8, 3)), np.array(labels))
+
+
 def test_track_refuses_bad_run_lengths_and_optimizers():
     with pytest.raises(ValueError, match="steps must be an integer >= 1"):
-        track(3, steps=0)
+        track(8, steps=0)
     with pytest.raises(ValueError, match="every must be an integer >= 1"):
-        track(3, every=0)
+        track(8, every=0)
     with pytest.raises(ValueError, match="optimizer must be one of 'sgd', 'adam'"):
-        track(3, optimizer="rmsprop")
+        track(8, optimizer="rmsprop")
     with pytest.raises(ValueError, match="learning_rate must be a number > 0"):
-        track(3, learning_rate=0)
+        track(8, learning_rate=0)
+    with pytest.raises(ValueError, match="learning_rate must be a number > 0"):
+        track(8, learning_rate=float("inf"))
+    with pytest.raises(TypeError, match="learning_rate must be a number > 0"):
+        track(8, learning_rate="0.1")
 
 
 def test_degradation_refuses_unknown_modes_and_depth_pairs():
@@ -92,10 +131,16 @@ def test_degradation_refuses_unknown_modes_and_depth_pairs():
         degradation_experiment("quick")
     with pytest.raises(ValueError, match=r"depths must be two depths \(shallow, deep\)"):
         degradation_experiment("fast", depths=(8,))
-    with pytest.raises(ValueError, match="depth must be an integer >= 1"):
+    with pytest.raises(ValueError, match="depth must be an integer >= 8"):
         degradation_experiment("fast", depths=(0, 8))
+    with pytest.raises(ValueError, match=r"depth must be 6n \+ 2 .*received depth=30"):
+        degradation_experiment("fast", depths=(8, 30))
     with pytest.raises(ValueError, match="shallow < deep"):
         degradation_experiment("fast", depths=(32, 8))
+    with pytest.raises(ValueError, match="learning_rate must be a number > 0"):
+        degradation_experiment("fast", learning_rate=-0.1)
+    with pytest.raises(TypeError, match="seed must be an integer >= 0"):
+        degradation_experiment("fast", seed=0.5)
     with pytest.raises(ValueError, match="data must be 'fashion_mnist' or a dataset"):
         degradation_experiment("fast", data=[1, 2, 3])
 
@@ -103,3 +148,14 @@ def test_degradation_refuses_unknown_modes_and_depth_pairs():
 def test_conv_stack_refuses_unknown_kinds():
     with pytest.raises(ValueError, match="kind must be one of 'plain', 'residual'"):
         conv_stack("dense", 3)
+
+
+def test_network_builders_refuse_bad_shapes_and_strides():
+    with pytest.raises(ValueError, match=r"input_shape must be \(height, width, channels\)"):
+        build_network("plain", 8, input_shape=(28, 28))
+    with pytest.raises(ValueError, match=r"input_shape must be \(height, width, channels\)"):
+        build_network("plain", 8, input_shape=(28, 0, 1))
+    with pytest.raises(ValueError, match="classes must be an integer >= 1"):
+        matched_pair(8, classes=0)
+    with pytest.raises(ValueError, match="stem_stride must be 1 for network='cifar'"):
+        matched_pair(8, stem_stride=2)

@@ -2,17 +2,18 @@
 
 import math
 
+import keras
 import numpy as np
 import pytest
 
-from resnet_widgets.gradients import compare, matched_pair, spread
+from resnet_widgets.gradients import compare, matched_pair, measured_convs, spread
 from resnet_widgets.gradients.networks import conv_stack
 
 pytestmark = pytest.mark.backend_neutral
 
 
 def test_one_norm_per_conv_layer_with_loss_and_settings():
-    result = compare(6, width=8, batch_size=8)
+    result = compare(6, width=8, batch_size=8, network="one_conv")
     assert result.plain.shape == result.residual.shape == (6,)
     assert result.layer_names == ("conv1", "conv2", "conv3", "conv4", "conv5", "conv6")
     assert set(result.loss) == {"plain", "residual"} and all(np.isfinite(v) for v in result.loss.values())
@@ -21,59 +22,81 @@ def test_one_norm_per_conv_layer_with_loss_and_settings():
     assert "Comparison" in repr(result) and "spread" in result.summary()
 
 
-def test_the_pair_differs_only_by_the_skip_connections():
-    plain, residual = matched_pair(5, width=4)
-    assert not plain.residual and residual.residual
-    for a, b in zip(plain.convs, residual.convs):
-        assert np.array_equal(np.asarray(a.kernel), np.asarray(b.kernel))
-    assert [type(layer).__name__ for layer in plain.layers] == [type(layer).__name__ for layer in residual.layers]
+def test_the_cifar_nets_give_one_norm_per_conv_the_stem_first():
+    result = compare(8, width=4, batch_size=8)  # the default network: 6n + 2 = 8 layers, 7 of them convs
+    assert result.settings["network"] == "cifar"
+    assert result.layer_names == (
+        "conv1_conv", "conv2_block1_1_conv", "conv2_block1_2_conv", "conv3_block1_1_conv", "conv3_block1_2_conv",
+        "conv4_block1_1_conv", "conv4_block1_2_conv",
+    )
+    assert result.plain.shape == result.residual.shape == (7,)
+    assert "CIFAR-10 nets" in result.summary()
+
+
+@pytest.mark.parametrize("network, depth", [("one_conv", 5), ("cifar", 14)])
+def test_the_pair_differs_only_by_the_skip_connections(network, depth):
+    plain, residual = matched_pair(depth, width=4, network=network)
+    for a, b in zip(measured_convs(plain), measured_convs(residual)):
+        assert a.name == b.name and np.array_equal(np.asarray(a.kernel), np.asarray(b.kernel))
+    skips = ("Add", "MaxPooling2D", "ChannelZeroPad")
+    assert [type(layer).__name__ for layer in plain.layers] == [
+        type(layer).__name__ for layer in residual.layers if type(layer).__name__ not in skips]
+    assert not any(isinstance(layer, keras.layers.Add) for layer in plain.layers)
+    assert sum(isinstance(layer, keras.layers.Add) for layer in residual.layers) == (depth - 1 if network == "one_conv"
+                                                                                       else (depth - 2) // 2)
     assert plain.count_params() == residual.count_params()
 
 
 def test_at_depth_one_there_is_no_skip_so_both_measure_the_same():
-    result = compare(1, width=4, batch_size=8)
+    result = compare(1, width=4, batch_size=8, network="one_conv")
     assert result.plain == pytest.approx(result.residual, rel=1e-6)
 
 
 def test_a_depth_d_stack_is_the_first_d_layers_of_a_deeper_one():
     shallow, deep = conv_stack("plain", 3, width=4), conv_stack("plain", 7, width=4)
-    for a, b in zip(shallow.convs, deep.convs):
+    for a, b in zip(measured_convs(shallow), measured_convs(deep)):
         assert np.array_equal(np.asarray(a.kernel), np.asarray(b.kernel))
 
 
-def test_the_same_seed_gives_the_same_norms_and_another_seed_other_norms():
-    knobs = {"depth": 5, "width": 4, "batch_size": 8}
+@pytest.mark.parametrize("network, depth", [("one_conv", 5), ("cifar", 8)])
+def test_the_same_seed_gives_the_same_norms_and_another_seed_other_norms(network, depth):
+    knobs = {"depth": depth, "width": 4, "batch_size": 8, "network": network}
     first, again, other = compare(**knobs), compare(**knobs), compare(**knobs, seed=1)
     assert np.array_equal(first.plain, again.plain) and np.array_equal(first.residual, again.residual)
     assert not np.allclose(first.plain, other.plain)
 
 
-def test_reused_layers_measure_the_same_as_freshly_built_ones():
+@pytest.mark.parametrize("network, deep, shallow", [("one_conv", 9, 4), ("cifar", 20, 8)])
+def test_reused_layers_measure_the_same_as_freshly_built_ones(network, deep, shallow):
     # compare() reuses cached layers between calls; a fresh build must see the same gradients.
     from resnet_widgets.gradients import clear_bank_cache
 
-    compare(9, width=4, batch_size=8)  # leaves a bank with 9 layers
-    cached = compare(4, width=4, batch_size=8)
+    compare(deep, width=4, batch_size=8, network=network)  # leaves a bank with the deeper net's layers
+    compare(shallow, width=4, batch_size=8, network=network, seed=3)  # and redraws them for another seed
+    cached = compare(shallow, width=4, batch_size=8, network=network)
     clear_bank_cache()
-    fresh = compare(4, width=4, batch_size=8)
+    fresh = compare(shallow, width=4, batch_size=8, network=network)
     assert cached.plain == pytest.approx(fresh.plain, rel=1e-5)
     assert cached.residual == pytest.approx(fresh.residual, rel=1e-5)
 
 
-def test_zero_gamma_makes_every_branch_kernel_get_exactly_zero_gradient_at_init():
-    result = compare(8, width=4, batch_size=8, init="he_normal_zero_gamma")
+@pytest.mark.parametrize("network, depth", [("one_conv", 8), ("cifar", 14)])
+def test_zero_gamma_makes_every_branch_kernel_get_exactly_zero_gradient_at_init(network, depth):
+    result = compare(depth, width=4, batch_size=8, init="he_normal_zero_gamma", network=network)
+    convs = len(result.residual)
     assert result.residual[0] > 0  # the stem is not a branch
     assert np.all(result.residual[1:] == 0)
-    assert result.zero_layers == {"plain": 0, "residual": 7}
+    assert result.zero_layers == {"plain": 0, "residual": convs - 1}
     # The plain stack has no branches, so it keeps gamma = 1 and its usual gradients.
     assert np.all(result.plain > 0)
     # A ratio with a zero in it is undefined, not infinite.
     assert math.isnan(result.spreads["residual"]) and math.isnan(result.first_last_ratios["residual"])
 
 
+@pytest.mark.parametrize("network, depth", [("one_conv", 4), ("cifar", 8)])
 @pytest.mark.parametrize("init", ["he_uniform", "glorot_normal", "glorot_uniform"])
-def test_every_init_scheme_gives_a_finite_positive_profile(init):
-    result = compare(4, width=4, batch_size=8, init=init)
+def test_every_init_scheme_gives_a_finite_positive_profile(init, network, depth):
+    result = compare(depth, width=4, batch_size=8, init=init, network=network)
     assert np.all(np.isfinite(result.plain)) and np.all(result.plain > 0)
 
 
@@ -81,28 +104,30 @@ def test_glorot_starts_with_smaller_weights_than_he():
     he = conv_stack("plain", 3, width=16, init="he_normal")
     glorot = conv_stack("plain", 3, width=16, init="glorot_normal")
     # 3x3 conv, 16 -> 16 channels: He variance 2/fan_in, Glorot 2/(fan_in + fan_out) = 1/fan_in.
-    ratio = np.std(np.asarray(he.convs[1].kernel)) / np.std(np.asarray(glorot.convs[1].kernel))
+    ratio = np.std(np.asarray(he.get_layer("conv2").kernel)) / np.std(np.asarray(glorot.get_layer("conv2").kernel))
     assert ratio == pytest.approx(np.sqrt(2), rel=0.1)
 
 
+@pytest.mark.parametrize("network, depth", [("one_conv", 4), ("cifar", 8)])
 @pytest.mark.parametrize("activation", ["elu", "gelu", "tanh", "sigmoid"])
-def test_every_activation_can_be_measured(activation):
-    result = compare(4, width=4, batch_size=8, activation=activation)
+def test_every_activation_can_be_measured(activation, network, depth):
+    result = compare(depth, width=4, batch_size=8, activation=activation, network=network)
     assert np.all(np.isfinite(result.residual)) and np.all(result.residual > 0)
 
 
-def test_given_arrays_are_the_batch_and_uint8_pixels_are_scaled():
+@pytest.mark.parametrize("network, depth", [("one_conv", 3), ("cifar", 8)])
+def test_given_arrays_are_the_batch_and_uint8_pixels_are_scaled(network, depth):
     rng = np.random.default_rng(3)
     images = rng.integers(0, 256, size=(6, 12, 12), dtype=np.uint8)
     labels = rng.integers(0, 10, 6)
-    as_bytes = compare(3, width=4, data=(images, labels))
-    as_floats = compare(3, width=4, data=(images[..., None] / 255.0, labels))
+    as_bytes = compare(depth, width=4, data=(images, labels), network=network)
+    as_floats = compare(depth, width=4, data=(images[..., None] / 255.0, labels), network=network)
     assert as_bytes.settings["batch_size"] == 6
     assert as_bytes.plain == pytest.approx(as_floats.plain, rel=1e-5)
 
 
 def test_real_fashion_mnist_images_can_be_the_batch():
-    result = compare(4, width=4, batch_size=16, data="fashion_mnist")
+    result = compare(8, width=4, batch_size=16, data="fashion_mnist")
     assert result.settings["batch_size"] == 16
     assert result.settings["data"].startswith("Fashion-MNIST")
     assert np.all(result.plain > 0)

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.backend_neutral
 
 
 def _explorer(manual_scheduler, **kwargs):
-    return GradientExplorer(**{"depth": 4, "width": 4, "batch_size": 8, "scheduler": manual_scheduler, **kwargs})
+    # The one-conv stack at depth 4 is the cheapest network; tests of the CIFAR nets say network="cifar".
+    knobs = {"depth": 4, "width": 4, "batch_size": 8, "scheduler": manual_scheduler, "network": "one_conv"}
+    return GradientExplorer(**{**knobs, **kwargs})
 
 
 def test_the_first_picture_is_drawn_at_once(manual_scheduler):
@@ -26,8 +28,31 @@ def test_the_first_picture_is_drawn_at_once(manual_scheduler):
     assert explorer.figure.layout.yaxis.type == "log"
     assert plain.name.startswith("plain (first/last ×") and residual.name.startswith("residual (first/last ×")
     assert "done in" in explorer.status.value and "spread" in explorer.status.value
-    assert set(explorer.controls) == {"depth", "width", "batch_norm", "init", "activation", "mode"}
+    assert set(explorer.controls) == {"network", "depth", "width", "batch_norm", "init", "activation", "mode"}
     assert (explorer.controls["depth"].min, explorer.controls["depth"].max) == (2, 100)
+
+
+def test_the_paper_s_cifar_nets_are_the_default_with_depths_6n_plus_2(manual_scheduler):
+    explorer = GradientExplorer(width=4, batch_size=8, scheduler=manual_scheduler)
+    depth = explorer.controls["depth"]
+    assert explorer.controls["network"].value == "cifar" and depth.value == 20
+    assert (depth.min, depth.max, depth.step) == (8, 110, 6)
+    assert len(explorer.figure.data[0].x) == 19  # the 19 convs of a 20-layer net (the 20th is the dense layer)
+    assert explorer.result.layer_names[0] == "conv1_conv"
+    labels = dict((value, label) for label, value in explorer.controls["network"].options)
+    assert "not the paper's" in labels["one_conv"] and "CIFAR-10" in labels["cifar"]
+
+
+def test_switching_the_network_moves_the_depth_to_one_the_network_has(manual_scheduler):
+    explorer = _explorer(manual_scheduler, depth=49)
+    explorer.controls["network"].value = "cifar"
+    depth = explorer.controls["depth"]
+    assert (depth.min, depth.max, depth.step, depth.value) == (8, 110, 6, 50)  # 6 x 8 + 2, the nearest to 49
+    manual_scheduler.advance(1.0)
+    assert explorer.error is None and explorer.result.settings["network"] == "cifar"
+    assert explorer.result.settings["depth"] == 50 and len(explorer.result.plain) == 49
+    explorer.controls["network"].value = "one_conv"
+    assert (depth.min, depth.max, depth.step, depth.value) == (2, 100, 1, 50)
 
 
 def test_100_rapid_changes_give_one_final_recomputation_without_error(manual_scheduler):
@@ -93,7 +118,11 @@ def test_a_failing_recomputation_is_shown_not_raised(manual_scheduler):
 
 def test_bad_starting_knobs_are_refused():
     with pytest.raises(ValueError, match="depth must be between 2 and 100"):
-        GradientExplorer(depth=101)
+        GradientExplorer(depth=101, network="one_conv")
+    with pytest.raises(ValueError, match="depth must be between 8 and 110 in the explorer for network='cifar'"):
+        GradientExplorer(depth=116)
+    with pytest.raises(ValueError, match="depth must be 6n \\+ 2"):
+        GradientExplorer(depth=21)
     with pytest.raises(ValueError, match="mode must be one of 'at init', 'during training'"):
         GradientExplorer(mode="later")
 
@@ -101,7 +130,7 @@ def test_bad_starting_knobs_are_refused():
 def test_the_figure_data_is_plain_data_with_the_ratio_in_each_name():
     from resnet_widgets.gradients import compare
 
-    result = compare(3, width=4, batch_size=8)
+    result = compare(3, width=4, batch_size=8, network="one_conv")
     data = figure_data(result)
     assert data["x"] == [1, 2, 3]
     ratio = result.plain[0] / result.plain[-1]
@@ -115,10 +144,11 @@ def _live_keras_layers():
     return sum(1 for obj in gc.get_objects() if isinstance(obj, keras.layers.Layer))
 
 
-def test_memory_stays_flat_over_repeated_recomputations(manual_scheduler):
+@pytest.mark.parametrize("network, start, depths", [("one_conv", 4, (6, 12, 20)), ("cifar", 26, (8, 14, 20))])
+def test_memory_stays_flat_over_repeated_recomputations(manual_scheduler, network, start, depths):
     clear_bank_cache()
-    explorer = _explorer(manual_scheduler)
-    settings = [{"depth": d, "batch_norm": bn} for d in (6, 12, 20) for bn in (True, False)]
+    explorer = _explorer(manual_scheduler, network=network, depth=start)
+    settings = [{"depth": d, "batch_norm": bn} for d in depths for bn in (True, False)]
 
     def cycle():
         for change in settings:
@@ -147,6 +177,31 @@ def test_closing_cancels_a_pending_recomputation(manual_scheduler):
     assert explorer.recomputations == 1
     assert math.isfinite(explorer.result.spreads["plain"])
     assert np.all(explorer.result.plain > 0)
+
+
+def test_without_a_kernel_it_leaves_a_picture_and_one_stable_line(manual_scheduler):
+    explorer = _explorer(manual_scheduler)
+    data, _ = explorer._repr_mimebundle_()
+    assert data["image/png"] and "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/plain"] == (
+        "GradientExplorer(one-conv stack (simplified, not the paper's), depth 4, width 4, batch norm on, He normal, "
+        "relu, at init; a live kernel shows the controls)"
+    )
+    assert _explorer(manual_scheduler)._repr_mimebundle_()[0]["text/plain"] == data["text/plain"]
+
+
+def test_it_hands_out_the_networks_it_measures_and_they_can_be_drawn(manual_scheduler):
+    from resnet_widgets.diagram import model_graph
+
+    explorer = GradientExplorer(depth=14, width=4, batch_size=8, scheduler=manual_scheduler)
+    plain, residual = explorer.networks()
+    graph = model_graph(residual)
+    assert graph["depth"] == 14 and graph["block_count"] == 6
+    assert model_graph(plain)["structure"] == "chain"
+    kernel = residual.get_layer("conv2_block1_1_conv").kernel  # the very weights that were measured
+    assert np.array_equal(np.asarray(kernel), np.asarray(explorer.networks()[1].get_layer("conv2_block1_1_conv").kernel))
+    explorer.show_network.value = True  # draws the diagram below the plot; no error, no recomputation
+    assert explorer.recomputations == 1 and explorer.error is None
 
 
 def test_bad_data_is_refused_when_the_explorer_is_made():

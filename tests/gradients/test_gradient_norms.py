@@ -41,6 +41,17 @@ def test_a_model_without_resnet_names_falls_back_to_one_value_per_layer_with_a_k
     assert np.all(result.values > 0)
 
 
+def test_a_cifar_net_gives_one_value_per_basic_block():
+    from resnet_widgets.gradients import build_network
+
+    model = build_network("residual", 14, width=4)
+    x, y = synthetic_batch(8)
+    result = gradient_norms(model, x, y)
+    assert result.grouped_by == "block"
+    assert list(result.names) == [f"conv{stage}_block{block}" for stage in (2, 3, 4) for block in (1, 2)]
+    assert np.all(np.isfinite(result.values)) and np.all(result.values > 0)
+
+
 def _two_block_resnet():
     # A small functional model with ResNet layer names: stem, two blocks (the second with a shortcut conv), head.
     from keras import layers
