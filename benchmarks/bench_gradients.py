@@ -1,13 +1,19 @@
 """Gradient explorer figures: time to recompute a depth-50 plain/residual pair, and the fast degradation run.
 
-    python benchmarks/bench_gradients.py [--skip-degradation]
+    python benchmarks/bench_gradients.py [--repeats 5] [--network cifar|one_conv|both]
+                                         [--degradation fast|full|none] [--epochs N] [--skip-explorer]
 
-Target (the project design, section 5 "figures"): a depth-50 pair recomputed in at most 2 s on 2 CPU cores after warm-up.
-Three cases, each the median of several runs:
-  slider      another depth on the knobs already in use (the layers exist; new stacks, new gradients)
-  new data    the same knobs on another batch
-  new knobs   a knob the cache has not seen (here: another seed), so 50 conv and 100 BN layers are built
-and the widget's own recomputation (GradientExplorer, depth 49 -> 50, plotly update included).
+Target (the project design, section 5 "figures"): a depth-50 pair recomputed in at most 2 s on 2 CPU cores after
+warm-up. For each network (He et al.'s CIFAR nets, the explorer's default, 6 x 8 + 2 = 50 layers; and the one-conv
+stack, 50 convs, as the reference of the same run), the median of several runs of:
+  slider        another depth on the knobs already in use (the layers exist; new models, new gradients)
+  new data      the same knobs on another batch
+  unseen seed   a seed the explorer has not seen: every weight is drawn again (in place, into the same layers)
+  new layers    a knob that changes the architecture (another activation): every layer is built anew
+and the widget's own recomputation (GradientExplorer, depth 44 <-> 50 or 49 <-> 50, plotly update included).
+The machine's load average is printed beside the figures, since the cores are shared.
+Then the degradation experiment (fast mode by default; `--degradation full --epochs 20` is the GPU check's run of
+the paper's 20 vs 56 layers on all 60,000 images): its time, its summary, and whether it shows Fig. 6's effect.
 Results go into docs/BENCHMARKS.md by hand, with the machine named.
 """
 
@@ -20,6 +26,9 @@ import time
 
 import numpy as np
 
+# The depth next to 50 on each network's slider.
+NEIGHBOUR = {"cifar": 44, "one_conv": 49}
+
 
 def _median_seconds(fn, repeats):
     times = []
@@ -30,36 +39,31 @@ def _median_seconds(fn, repeats):
     return statistics.median(times), times
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--skip-degradation", action="store_true", help="leave out the ~1 minute training run")
-    args = parser.parse_args()
+def _load():
+    return "load average " + "/".join(f"{v:.1f}" for v in os.getloadavg())
 
-    import keras
 
-    from resnet_widgets.gradients import compare, degradation_experiment, synthetic_batch
+def bench_network(network, repeats):
+    """The rows of one network: (label, median seconds, runs)."""
+    from resnet_widgets.gradients import compare, synthetic_batch
     from resnet_widgets.gradients.explorer import GradientExplorer
 
-    print(
-        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-        f"Keras {keras.__version__} on {keras.backend.backend()}"
-    )
-
     start = time.perf_counter()
-    compare(50)
-    warm_up = time.perf_counter() - start
-    print(f"warm-up (first compare(50): imports, layer creation, first kernels run): {warm_up:.2f} s")
-
+    compare(50, network=network)
+    print(f"{network}: warm-up (first compare(50): layers built, first kernels run) {time.perf_counter() - start:.2f} s")
     rows = []
-    depths = [49, 50]
-    slider, runs = _median_seconds(lambda i: compare(depths[i % 2]), args.repeats)
-    rows.append(("slider: depth 49 <-> 50, same knobs", slider, runs))
-    batches = [synthetic_batch(32, seed=100 + i) for i in range(args.repeats)]
-    new_data, runs = _median_seconds(lambda i: compare(50, data=batches[i]), args.repeats)
-    rows.append(("new data: depth 50, another batch of 32", new_data, runs))
-    new_knobs, runs = _median_seconds(lambda i: compare(50, seed=1 + i), args.repeats)
-    rows.append(("new knobs: depth 50, unseen seed (layers built)", new_knobs, runs))
+    depths = [NEIGHBOUR[network], 50]
+    seconds, runs = _median_seconds(lambda i: compare(depths[i % 2], network=network), repeats)
+    rows.append((f"slider: depth {depths[0]} <-> 50, same knobs", seconds, runs))
+    batches = [synthetic_batch(32, seed=100 + i) for i in range(repeats)]
+    seconds, runs = _median_seconds(lambda i: compare(50, data=batches[i], network=network), repeats)
+    rows.append(("new data: depth 50, another batch of 32", seconds, runs))
+    seconds, runs = _median_seconds(lambda i: compare(50, seed=1000 + i, network=network), repeats)
+    rows.append(("unseen seed: depth 50, every weight drawn again", seconds, runs))
+    # Four activations in turn: more architectures than the two banks kept, so every call builds its layers.
+    activations = ("elu", "gelu", "tanh", "sigmoid")
+    seconds, runs = _median_seconds(lambda i: compare(50, activation=activations[i % 4], network=network), repeats)
+    rows.append(("new layers: depth 50, another activation (layers built)", seconds, runs))
 
     class Immediate:  # the widget's debouncer, with time under our control
         def __call__(self, delay, fn):
@@ -70,29 +74,69 @@ def main():
             pass
 
     clock = Immediate()
-    explorer = GradientExplorer(depth=49, scheduler=clock)
+    explorer = GradientExplorer(depth=depths[0], scheduler=clock, network=network)
 
     def widget_step(i):
         explorer.controls["depth"].value = depths[(i + 1) % 2]
         clock.fn()
 
-    widget, runs = _median_seconds(widget_step, args.repeats)
-    rows.append(("widget: GradientExplorer depth 49 <-> 50", widget, runs))
-    for depth in (10, 100):
-        compare(depth)
-        seconds, runs = _median_seconds(lambda i: compare(depth, data=batches[i % len(batches)]), 3)
-        rows.append((f"context: depth {depth}, another batch", seconds, runs))
+    seconds, runs = _median_seconds(widget_step, repeats)
+    rows.append((f"widget: GradientExplorer depth {depths[0]} <-> 50", seconds, runs))
+    explorer.close()
+    return rows
 
-    print("\ndepth-50 plain/residual pair, batch 32, 28x28, width 16, BN, He normal (target <= 2 s):")
-    for label, median, runs in rows:
-        print(f"  {label:<50s} median {median:5.2f} s   runs {' '.join(f'{r:.2f}' for r in runs)}")
 
-    if not args.skip_degradation:
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--network", choices=("cifar", "one_conv", "both"), default="both")
+    parser.add_argument("--degradation", choices=("fast", "full", "none"), default="fast",
+                        help="which degradation run to time (default fast; full is for a GPU)")
+    parser.add_argument("--epochs", type=int, help="epochs of the degradation run (default: the mode's)")
+    parser.add_argument("--skip-degradation", action="store_true", help="the same as --degradation none")
+    parser.add_argument("--skip-explorer", action="store_true", help="time the degradation run only")
+    args = parser.parse_args()
+    if args.skip_degradation:
+        args.degradation = "none"
+
+    import keras
+
+    from resnet_widgets.gradients import degradation_experiment
+
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"Keras {keras.__version__} on {keras.backend.backend()}; {_load()}"
+    )
+    networks = ("cifar", "one_conv") if args.network == "both" else (args.network,)
+    if args.skip_explorer:
+        networks = ()
+    results = {}
+    for network in networks:
+        results[network] = bench_network(network, args.repeats)
+        print(f"  ({_load()})")
+
+    if results:
+        print("\ndepth-50 plain/residual pair, batch 32, 28x28, width 16, BN, He normal (target <= 2 s):")
+    for network, rows in results.items():
+        print(f" {network}:")
+        for label, median, runs in rows:
+            print(f"  {label:<56s} median {median:5.2f} s   runs {' '.join(f'{r:.2f}' for r in runs)}")
+    if len(results) == 2:
+        print(" ratio cifar / one_conv of the medians, same run (a reference for noisy machines):")
+        for (label, cifar, _), (_, one_conv, _) in zip(results["cifar"], results["one_conv"]):
+            print(f"  {label.split(':')[0]:<14s} {cifar / one_conv:5.2f}")
+    print(f"({_load()})")
+
+    if args.degradation != "none":
         start = time.perf_counter()
-        result = degradation_experiment("fast")
+        result = degradation_experiment(args.degradation, epochs=args.epochs)
         total = time.perf_counter() - start
-        print(f"\ndegradation experiment, fast mode: {total:.1f} s in all (data loading included)")
+        print(f"\ndegradation experiment, {args.degradation} mode: {total:.1f} s in all (data loading included); "
+              f"{_load()}")
+        print("seconds per run: " + ", ".join(f"{k}-{d} {s:.1f}" for (k, d), s in result.seconds.items()))
         print(result.summary())
+        print("the paper's effect (deeper plain worse, deeper residual better, training error):",
+              result.shows_the_papers_effect())
     return 0
 
 

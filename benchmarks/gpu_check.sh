@@ -2,7 +2,9 @@
 # Every GPU check in one call, for the lent device machine (JAX + GPU, no TensorFlow, no network).
 #
 # Here, once:   ../shared/gpu/fetch-wheels.sh pytest-socket pytest-xdist hatchling   (prepares .whl/, about 31 MB)
-# On the device (device tool, carry [".whl"], timeout_s 600):   bash benchmarks/gpu_check.sh
+#               cp -r /usr/share/datasets/fashion-mnist .fashion-mnist   (30 MB: the full set for degradation_full;
+#               without it the device has only the committed subset, and the log says so)
+# On the device (device tool, carry [".whl", ".fashion-mnist"], timeout_s 600):   bash benchmarks/gpu_check.sh
 #
 # Stages, each in its own log under $OUT (or /tmp/gpu-check), whose figures belong in docs/BENCHMARKS.md
 # with the device and the date:
@@ -11,6 +13,9 @@
 #   bench_models.txt               forward time of the six variants against keras.applications
 #   tests.txt                      the backend-neutral, non-UI tests on the GPU
 #   bench_gradients.txt            the gradient explorer's figures
+#   degradation_full.txt           the degradation experiment in full mode: He et al.'s CIFAR nets, 20 vs 56 layers,
+#                                  all 60,000 Fashion-MNIST images (the committed subset offline: see the log),
+#                                  DEGRADATION_ARGS epochs; its summary says whether Fig. 6's effect shows
 #   tests_rerun.txt                only after failures: the failed tests again with float32 matmuls (no TF32)
 #                                  and deterministic GPU ops, to tell GPU numerics from real bugs
 #   summary.txt                    each stage's exit status and seconds
@@ -26,6 +31,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
 export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax PYTHONUNBUFFERED=1 RESNET_COURSE_MODE=full
+[ -d .fashion-mnist ] && export RESNET_LAB_FASHION_MNIST_DIR=$PWD/.fashion-mnist
 out=${OUT:-/tmp/gpu-check}
 mkdir -p "$out"
 budget=${GPU_CHECK_BUDGET_S:-540}
@@ -33,7 +39,9 @@ budget=${GPU_CHECK_BUDGET_S:-540}
 TESTS_ARGS=${TESTS_ARGS:--n 4 --dist loadfile}
 MODELS_ARGS=${MODELS_ARGS:---rounds 20 --batch 32}
 TRAINING_ARGS=${TRAINING_ARGS:-}
-GRADIENTS_ARGS=${GRADIENTS_ARGS:-}
+GRADIENTS_ARGS=${GRADIENTS_ARGS:---degradation none}
+# 20 epochs (the learning rate / 10 after 10 and 15): estimated 2 to 3 minutes on one H100-class GPU, 4 runs.
+DEGRADATION_ARGS=${DEGRADATION_ARGS:---skip-explorer --degradation full --epochs 20}
 PYTEST_FILTER=(-m "backend_neutral and not ui" -o cache_dir=/tmp/gpu-check-pytest-cache)
 rm -rf /tmp/gpu-check-pytest-cache  # --last-failed below must see this run's failures only
 status=0
@@ -92,6 +100,7 @@ fi
   tests_rc=$?
   # Offline by design: Fashion-MNIST comes from the committed subset, with no download attempt to wait for.
   stage bench_gradients 120 20 env RESNET_LAB_OFFLINE=1 python3 benchmarks/bench_gradients.py $GRADIENTS_ARGS
+  stage degradation_full 200 16 env RESNET_LAB_OFFLINE=1 python3 benchmarks/bench_gradients.py $DEGRADATION_ARGS
   if ((tests_rc == 1)); then  # failures (not a crash or the time limit): which of them are GPU numerics?
     stage tests_rerun 90 30 env XLA_PYTHON_CLIENT_PREALLOCATE=false JAX_DEFAULT_MATMUL_PRECISION=highest \
       XLA_FLAGS="${XLA_FLAGS:+$XLA_FLAGS }--xla_gpu_deterministic_ops=true" \

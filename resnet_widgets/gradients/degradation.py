@@ -34,7 +34,7 @@ CONFIGS = {
         "width": 16,
         "train_size": 2000,
         "val_size": 1000,
-        "epochs": 5,
+        "epochs": 4,
         "batch_size": 64,
         "downsample": 2,
         "learning_rate": 0.1,
@@ -90,6 +90,17 @@ class Degradation:
         """True when the deeper plain net ended worse and the deeper residual net better, as in Fig. 6."""
         return self.deeper_is_worse("plain", which) and not self.deeper_is_worse("residual", which)
 
+    def residual_gain(self, which="train"):
+        """{depth: plain error - residual error at the end}: how far the shortcuts put the residual net ahead."""
+        final = self.final(which)
+        return {depth: final[("plain", depth)] - final[("residual", depth)] for depth in self.depths}
+
+    @property
+    def steps(self):
+        """Training steps (batches) each run took: epochs x batches per epoch."""
+        s = self.settings
+        return s["epochs"] * -(-s["train_size"] // s["batch_size"])
+
     def summary(self):
         """What was measured, in words and numbers; no claim that the numbers do not back."""
         shallow, deep = self.depths
@@ -113,6 +124,9 @@ class Degradation:
                     f"{kind}: the {deep}-layer net ended with {'higher' if worse else 'lower or equal'} {label} error "
                     f"than the {shallow}-layer net ({final[(kind, deep)]:.1%} vs {final[(kind, shallow)]:.1%})"
                 )
+        gain = self.residual_gain("train")
+        parts = [f"at {d} layers {100 * abs(gain[d]):.1f} points {'below' if gain[d] > 0 else 'above'}" for d in self.depths]
+        lines.append(f"shortcuts: the residual net ended {', '.join(parts)} its plain twin in training error")
         return "\n".join(lines)
 
     def __repr__(self):

@@ -64,6 +64,14 @@ def test_the_summary_states_each_comparison_as_the_numbers_have_it():
     assert not made_up(plain={20: 0.1, 56: 0.2}, residual={20: 0.1, 56: 0.15}).shows_the_papers_effect()
 
 
+def test_the_shortcuts_gain_is_the_plain_error_minus_the_residual_error_at_each_depth():
+    result = made_up(plain={20: 0.125, 56: 0.375}, residual={20: 0.25, 56: 0.125})
+    assert result.residual_gain() == pytest.approx({20: -0.125, 56: 0.25})
+    assert ("shortcuts: the residual net ended at 20 layers 12.5 points above, at 56 layers 25.0 points below its "
+            "plain twin in training error") in result.summary()
+    assert result.steps == 2 * 4  # 2 epochs of 100 images in batches of 32: 4 batches each
+
+
 def test_final_errors_are_the_last_epoch_s():
     result = made_up(plain={20: 0.25, 56: 0.5}, residual={20: 0.125, 56: 0.0625})
     assert result.final("train") == {("plain", 20): 0.25, ("plain", 56): 0.5, ("residual", 20): 0.125,

@@ -1,0 +1,58 @@
+"""Start Keras in a notebook without TensorFlow's start-up notices in the saved outputs.
+
+TensorFlow's C++ libraries write notices straight to the process's stderr while they load: a oneDNN notice
+and an absl warning, once per library, so twice. TF_CPP_MIN_LOG_LEVEL does not hide them (they come before
+TensorFlow's logging starts), and a Jupyter kernel copies that stderr into the cell's output. The other way out,
+TF_ENABLE_ONEDNN_OPTS=0, also switches off oneDNN's CPU kernels, which the gradient explorer needs to stay
+fast on two cores. So `import_keras_quietly()` imports Keras with file descriptor 2 caught in a temporary file,
+drops the notices listed in START_UP_NOTICES, and passes every other line on to stderr.
+"""
+
+import os
+import re
+import sys
+import tempfile
+
+# Lines that TensorFlow and its libraries print at import, whatever the code does (matched with re.search).
+START_UP_NOTICES = (
+    re.compile(r"^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$"),
+    re.compile(r"\] oneDNN custom operations are on\."),
+    re.compile(r"\] This TensorFlow binary is optimized to use available CPU instructions"),
+    re.compile(r"To enable the following instructions: .* in other operations, rebuild TensorFlow"),
+    re.compile(r"\] Unable to register cu(DNN|FFT|BLAS) factory"),
+)
+
+
+def passed_on(text):
+    """The lines of `text` that are not start-up notices, joined again ("" when every line was one)."""
+    kept = [line for line in text.splitlines() if line.strip() and not any(p.search(line) for p in START_UP_NOTICES)]
+    return "".join(line + "\n" for line in kept)
+
+
+def import_keras_quietly():
+    """Import Keras (and with it its backend) with the backend's start-up notices left out of stderr.
+
+    Anything else written to stderr during the import is passed on, after it. Importing again is free.
+
+    Returns:
+        The keras module.
+    """
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            import keras
+
+            keras.backend.backend()  # the backend is loaded by now
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            rest = passed_on(caught.read().decode("utf-8", errors="replace"))
+            if rest:
+                sys.stderr.write(rest)
+                sys.stderr.flush()
+    return keras
