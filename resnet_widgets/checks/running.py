@@ -5,6 +5,7 @@ Fixed weights depend only on a weight's role and shape (layer type, weight name,
 name, so a learner's layers get exactly the reference's values whatever they are called.
 """
 
+import functools
 import re
 import traceback
 import zlib
@@ -136,17 +137,20 @@ def build(fn, input_shape, kwargs, projection, expansion=EXPANSION):
     return x, output, model
 
 
+@functools.lru_cache(maxsize=512)  # a ResNet50 has a few dozen distinct roles and shapes; blocks far fewer
 def _fixed_value(layer_type, weight_name, shape):
     """The same value for every weight of one role and shape: a learner's layers get ours whatever their names."""
     rng = np.random.default_rng(zlib.crc32(f"{layer_type}/{weight_name}/{tuple(shape)}".encode()))
     if weight_name == "kernel":
         fan_in = int(np.prod(shape[:-1])) or 1
-        return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=shape)  # He init keeps activations near 1
-    if weight_name == "moving_variance":
-        return rng.uniform(0.5, 1.5, size=shape)
-    if weight_name == "gamma":
-        return rng.uniform(0.5, 1.5, size=shape)
-    return rng.uniform(-0.5, 0.5, size=shape)  # bias, beta, moving_mean
+        value = rng.normal(0.0, np.sqrt(2.0 / fan_in), size=shape)  # He init keeps activations near 1
+    elif weight_name in ("moving_variance", "gamma"):
+        value = rng.uniform(0.5, 1.5, size=shape)
+    else:
+        value = rng.uniform(-0.5, 0.5, size=shape)  # bias, beta, moving_mean
+    value = value.astype("float32")
+    value.flags.writeable = False  # shared by every caller
+    return value
 
 
 def set_fixed_weights(model, zero_biases=False):
