@@ -23,14 +23,15 @@ backend (TensorFlow, JAX). The package has one module per job:
     reading    a block's graph read back from its output (the diagram's rule picks the shortcut)
     rules      the comparison rules: a learner's block next to the reference, part by part
     running    calling the learner's function, fixed weights and inputs, running both models
-    blocks, resnet50   the checks the notebooks call, built from the four above
+    blocks, resnet50, counting   the checks the notebooks call, built from the four above
 
 A new exercise adds its check in a module of its own that uses these four, and exports it here.
 """
 
 from .blocks import check_basic_block, check_conv_block, check_identity_block, check_preact_block
+from .counting import check_stage_parameters
 from .resnet50 import RESNET50_PARAMETERS, check_resnet50
 from .verdict import CheckResult, ExerciseNotWritten
 
 __all__ = ["RESNET50_PARAMETERS", "CheckResult", "ExerciseNotWritten", "check_basic_block", "check_conv_block",
-           "check_identity_block", "check_preact_block", "check_resnet50"]
+           "check_identity_block", "check_preact_block", "check_resnet50", "check_stage_parameters"]
