@@ -1,7 +1,7 @@
 """One builder for the whole family: it reads the table in family.py."""
 
 from keras import Input, Model
-from keras.src.ops.operation_utils import get_source_inputs
+from keras.utils import get_source_inputs
 
 from . import arguments
 from .family import FAMILY, body, head, stem
@@ -32,11 +32,10 @@ def build_resnet(variant, include_top=True, weights="imagenet", input_tensor=Non
             the message names the argument and the allowed values.
         WeightsUnavailableError: "imagenet" weights were not cached and could not be downloaded.
     """
-    if variant not in FAMILY:
-        raise ValueError(f"variant must be one of {', '.join(FAMILY)}; received {variant!r}")
-    spec = FAMILY[variant]
+    spec = FAMILY[arguments.check_variant(variant, FAMILY)]
+    include_top = arguments.check_include_top(include_top)
     weights = arguments.check_weights(weights)
-    arguments.check_classes(classes, include_top, weights)
+    classes = arguments.check_classes(classes, include_top, weights)
     arguments.check_pooling(pooling)
     arguments.check_classifier_activation(classifier_activation, weights, include_top)
     arguments.check_input_tensor(input_tensor)
