@@ -91,7 +91,7 @@ def test_unknown_variant_lists_the_family():
     with pytest.raises(ValueError) as caught:
         models.build_resnet("ResNet51", weights=None)
     message = str(caught.value)
-    assert message.startswith("variant must be one of 'ResNet50', 'ResNet101'")
+    assert message.startswith("variant must be one of ")
     assert message.endswith("received variant='ResNet51'")
     assert all(repr(name) in message for name in models.FAMILY)
 
