@@ -125,7 +125,7 @@ class Degradation:
                     f"than the {shallow}-layer net ({final[(kind, deep)]:.1%} vs {final[(kind, shallow)]:.1%})"
                 )
         gain = self.residual_gain("train")
-        parts = [f"at {d} layers {100 * abs(gain[d]):.1f} points {'below' if gain[d] > 0 else 'above'}" for d in self.depths]
+        parts = [f"at {d} layers {_points(gain[d])}" for d in self.depths]
         lines.append(f"shortcuts: the residual net ended {', '.join(parts)} its plain twin in training error")
         return "\n".join(lines)
 
@@ -157,6 +157,13 @@ class Degradation:
             ax.legend(fontsize=8)
         axes[0].set_ylabel("error (%)")
         return axes
+
+
+def _points(difference):
+    """'5.0 points below' for a residual net 0.05 ahead of its twin; 'level with' within 0.05 points."""
+    if abs(difference) < 0.0005:
+        return "level with"
+    return f"{100 * abs(difference):.1f} points {'below' if difference > 0 else 'above'}"
 
 
 def _load(data, train_size, val_size, seed):

@@ -148,7 +148,7 @@ class GradientExplorer(StaticPicture, widgets.VBox):
         )
         self.status = widgets.HTML()
         self.show_network = widgets.ToggleButton(value=False, description="show the network", icon="sitemap")
-        self.network_view = widgets.Output()
+        self.network_view, self._network_shown = widgets.Output(), False
         self._debouncer = Debouncer(self._recompute_safely, wait=wait, scheduler=scheduler)
         self.controls["network"].observe(self._on_network, names="value")
         for control in self.controls.values():
@@ -307,7 +307,9 @@ class GradientExplorer(StaticPicture, widgets.VBox):
 
     def _draw_network(self):
         if not self.show_network.value:
-            self.network_view.clear_output()
+            if self._network_shown:  # an Output widget is touched only when it holds something
+                self.network_view.clear_output()
+                self._network_shown = False
             return
         from resnet_widgets.diagram import ArchitectureDiagram
 
@@ -315,6 +317,7 @@ class GradientExplorer(StaticPicture, widgets.VBox):
         if pair is None:
             return
         self.network_view.clear_output(wait=True)
+        self._network_shown = True
         with self.network_view:
             print("the residual network measured (its plain twin is the same without the additions):")
             from IPython.display import display

@@ -70,6 +70,8 @@ def test_the_shortcuts_gain_is_the_plain_error_minus_the_residual_error_at_each_
     assert ("shortcuts: the residual net ended at 20 layers 12.5 points above, at 56 layers 25.0 points below its "
             "plain twin in training error") in result.summary()
     assert result.steps == 2 * 4  # 2 epochs of 100 images in batches of 32: 4 batches each
+    level = made_up(plain={20: 0.25, 56: 0.375}, residual={20: 0.25, 56: 0.5})
+    assert "the residual net ended at 20 layers level with, at 56 layers 12.5 points above its plain twin" in level.summary()
 
 
 def test_final_errors_are_the_last_epoch_s():
