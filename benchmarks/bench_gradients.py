@@ -11,7 +11,8 @@ stack, 50 convs, as the reference of the same run), the median of several runs o
   unseen seed   a seed the explorer has not seen: every weight is drawn again (in place, into the same layers)
   new layers    a knob that changes the architecture (another activation): every layer is built anew
 and the widget's own recomputation (GradientExplorer, depth 44 <-> 50 or 49 <-> 50, plotly update included).
-The machine's load average is printed beside the figures, since the cores are shared.
+The two networks alternate call by call, so their ratio is measured under the same load; the machine's load
+average is printed beside the figures, since the cores are shared.
 Then the degradation experiment (fast mode by default; `--degradation full --epochs 20` is the GPU check's run of
 the paper's 20 vs 56 layers on all 60,000 images): its time, its summary, and whether it shows Fig. 6's effect.
 Results go into docs/BENCHMARKS.md by hand, with the machine named.
@@ -30,60 +31,74 @@ import numpy as np
 NEIGHBOUR = {"cifar": 44, "one_conv": 49}
 
 
-def _median_seconds(fn, repeats):
-    times = []
-    for i in range(repeats):
-        start = time.perf_counter()
-        fn(i)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times
-
-
 def _load():
     return "load average " + "/".join(f"{v:.1f}" for v in os.getloadavg())
 
 
-def bench_network(network, repeats):
-    """The rows of one network: (label, median seconds, runs)."""
+class Immediate:
+    """The widget's debouncer clock, with time under our control: fire() runs the pending recomputation."""
+
+    def __call__(self, delay, fn):
+        self.fn = fn
+        return self
+
+    def cancel(self):
+        pass
+
+    def fire(self):
+        self.fn()
+
+
+def cases(network, repeats):
+    """{label: fn(i)} for one network: each call is one recomputation of the kind the label names."""
     from resnet_widgets.gradients import compare, synthetic_batch
     from resnet_widgets.gradients.explorer import GradientExplorer
 
-    start = time.perf_counter()
-    compare(50, network=network)
-    print(f"{network}: warm-up (first compare(50): layers built, first kernels run) {time.perf_counter() - start:.2f} s")
-    rows = []
     depths = [NEIGHBOUR[network], 50]
-    seconds, runs = _median_seconds(lambda i: compare(depths[i % 2], network=network), repeats)
-    rows.append((f"slider: depth {depths[0]} <-> 50, same knobs", seconds, runs))
     batches = [synthetic_batch(32, seed=100 + i) for i in range(repeats)]
-    seconds, runs = _median_seconds(lambda i: compare(50, data=batches[i], network=network), repeats)
-    rows.append(("new data: depth 50, another batch of 32", seconds, runs))
-    seconds, runs = _median_seconds(lambda i: compare(50, seed=1000 + i, network=network), repeats)
-    rows.append(("unseen seed: depth 50, every weight drawn again", seconds, runs))
-    # Four activations in turn: more architectures than the two banks kept, so every call builds its layers.
-    activations = ("elu", "gelu", "tanh", "sigmoid")
-    seconds, runs = _median_seconds(lambda i: compare(50, activation=activations[i % 4], network=network), repeats)
-    rows.append(("new layers: depth 50, another activation (layers built)", seconds, runs))
-
-    class Immediate:  # the widget's debouncer, with time under our control
-        def __call__(self, delay, fn):
-            self.fn = fn
-            return self
-
-        def cancel(self):
-            pass
-
+    activations = ("elu", "gelu", "tanh", "sigmoid")  # more architectures than the two banks kept: layers built
     clock = Immediate()
     explorer = GradientExplorer(depth=depths[0], scheduler=clock, network=network)
 
     def widget_step(i):
         explorer.controls["depth"].value = depths[(i + 1) % 2]
-        clock.fn()
+        clock.fire()
 
-    seconds, runs = _median_seconds(widget_step, repeats)
-    rows.append((f"widget: GradientExplorer depth {depths[0]} <-> 50", seconds, runs))
-    explorer.close()
-    return rows
+    return {
+        f"slider: depth {depths[0]} <-> 50, same knobs": lambda i: compare(depths[i % 2], network=network),
+        "new data: depth 50, another batch of 32": lambda i: compare(50, data=batches[i], network=network),
+        "unseen seed: depth 50, every weight drawn again": lambda i: compare(50, seed=1000 + i, network=network),
+        "new layers: depth 50, another activation (layers built)":
+            lambda i: compare(50, activation=activations[i % 4], network=network),
+        f"widget: GradientExplorer depth {depths[0]} <-> 50": widget_step,
+    }
+
+
+def bench(networks, repeats):
+    """{network: [(label, median seconds, runs)]}, the networks alternating call by call so both see the same load."""
+    from resnet_widgets.gradients import compare
+
+    plans = {}
+    for network in networks:
+        start = time.perf_counter()
+        compare(50, network=network)
+        print(f"{network}: warm-up (first compare(50): layers built, first kernels run) "
+              f"{time.perf_counter() - start:.2f} s ({_load()})")
+        plans[network] = cases(network, repeats)
+    results = {network: [] for network in networks}
+    for index in range(len(plans[networks[0]])):
+        runs = {network: [] for network in networks}
+        for i in range(repeats):
+            for network in networks:
+                fn = list(plans[network].values())[index]
+                start = time.perf_counter()
+                fn(i)
+                runs[network].append(time.perf_counter() - start)
+        for network in networks:
+            label = list(plans[network])[index]
+            results[network].append((label, statistics.median(runs[network]), runs[network]))
+        print(f"  case {index + 1} done ({_load()})")
+    return results
 
 
 def main():
@@ -108,12 +123,7 @@ def main():
         f"Keras {keras.__version__} on {keras.backend.backend()}; {_load()}"
     )
     networks = ("cifar", "one_conv") if args.network == "both" else (args.network,)
-    if args.skip_explorer:
-        networks = ()
-    results = {}
-    for network in networks:
-        results[network] = bench_network(network, args.repeats)
-        print(f"  ({_load()})")
+    results = {} if args.skip_explorer else bench(networks, args.repeats)
 
     if results:
         print("\ndepth-50 plain/residual pair, batch 32, 28x28, width 16, BN, He normal (target <= 2 s):")
