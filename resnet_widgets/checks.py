@@ -27,6 +27,7 @@ import keras
 import numpy as np
 from keras import layers
 
+from . import keras_internals
 from .models.blocks import BN_EPSILON, EXPANSION, check_stride_on, conv_block, identity_block
 from .models.family import FAMILY, STAGE_NAMES
 
@@ -162,9 +163,8 @@ def _kind(op):
 
 def _producer(tensor):
     """(operation, its input tensors) for a symbolic tensor."""
-    history = tensor._keras_history
-    node = history.operation._inbound_nodes[history.node_index]
-    return history.operation, list(node.input_tensors)
+    operation, node = keras_internals.producer(tensor)
+    return operation, list(node.input_tensors)
 
 
 def _walk_back(tensor, start):
@@ -220,7 +220,7 @@ def _read_block(block_input, output):
         steps, stop = _walk_back(tensor, block_input)
         if stop is not block_input:
             structure.problems.append(
-                f"One input of the addition (`{tensor._keras_history.operation.name}`) does not come from the "
+                f"One input of the addition (`{keras_internals.producer(tensor)[0].name}`) does not come from the "
                 "block's input through a simple chain of layers; both branches start at x."
             )
             return structure
