@@ -91,7 +91,7 @@ def test_unknown_variant_lists_the_family():
     with pytest.raises(ValueError) as caught:
         models.build_resnet("ResNet51", weights=None)
     message = str(caught.value)
-    assert message.startswith("variant must be one of 'ResNet50', 'ResNet101'")
+    assert message.startswith("variant must be one of ")
     assert message.endswith("received variant='ResNet51'")
     assert all(repr(name) in message for name in models.FAMILY)
 
@@ -112,7 +112,7 @@ def test_arguments_are_checked_before_anything_is_built():
 def test_signature_and_defaults_equal_keras_applications():
     import inspect
 
-    for variant in models.FAMILY:
+    for variant in models.KERAS_VARIANTS:
         ours = inspect.signature(getattr(models, variant)).parameters
         theirs = inspect.signature(getattr(keras.applications, variant)).parameters
         assert [(p.name, p.default) for p in ours.values()] == [(p.name, p.default) for p in theirs.values()]

@@ -163,7 +163,7 @@ def test_official_file_names_and_hashes_match_keras_applications():
         assert keras_resnet.WEIGHTS_HASHES[name] == (top, notop)
         assert weights_module.imagenet_weights_file(name, True)[1] == (
             keras_resnet.BASE_WEIGHTS_PATH + f"{name}_weights_tf_dim_ordering_tf_kernels.h5")
-    assert set(weights_module.MD5) == {v.weights_name for v in models.FAMILY.values()}
+    assert set(weights_module.MD5) == {models.FAMILY[name].weights_name for name in models.KERAS_VARIANTS}
 
 
 def test_weights_in_keras_own_cache_are_found_when_the_cache_root_is_moved(reference_notop, keras_home, closed_url,
