@@ -14,6 +14,10 @@ What is read (as of the Keras in binder/requirements.txt, 3.15):
     Operation._inbound_nodes     the calls of one layer, in the order they were made
     Node.operation, .parent_nodes, .input_tensors, .outputs
                                  one call (keras.src.ops.node.Node, a class Keras does not export)
+    legacy_h5_format.save_weights_to_hdf5_group
+                                 writes weights in the Keras 2 HDF5 layout of the official ImageNet files
+                                 (Keras 3's save_weights writes another layout); tests and notebook 04 make
+                                 stand-in weight files with it
 
 tests/test_keras_internals.py reads each of them on a small model. When a Keras upgrade renames one, that
 test fails with a message naming the attribute and this module, and so does any call here at run time
@@ -83,3 +87,18 @@ def producer(tensor):
 def call_index(node) -> int:
     """Which call of its layer `node` is: 0 for the first, 1 for a shared layer's second call, ..."""
     return inbound_nodes(node.operation).index(node)
+
+
+def save_weights_in_official_layout(model, path):
+    """Write `model`'s weights to `path` in the layout of the official ImageNet .h5 files (legacy Keras 2 HDF5:
+    a `layer_names` attribute, one group per layer), which `load_weights(path)` and `weights=path` read."""
+    import h5py
+
+    try:
+        from keras.src.legacy.saving.legacy_h5_format import save_weights_to_hdf5_group
+    except ImportError:
+        raise _changed("the writer of the legacy HDF5 weights layout",
+                       "keras.src.legacy.saving.legacy_h5_format.save_weights_to_hdf5_group") from None
+    with h5py.File(path, "w") as handle:
+        save_weights_to_hdf5_group(handle, model)
+    return path

@@ -80,3 +80,20 @@ def test_a_missing_attribute_is_reported_with_what_to_update():
     message = str(caught.value)
     assert f"Keras {keras.__version__} has no SimpleNamespace._keras_history" in message
     assert "resnet_widgets/keras_internals.py" in message and "tests/test_keras_internals.py" in message
+
+
+def test_weights_written_in_the_official_layout_load_by_name(tmp_path, branching):
+    import h5py
+    import numpy as np
+
+    model, *_ = branching
+    path = keras_internals.save_weights_in_official_layout(model, tmp_path / "official.h5")
+    with h5py.File(path, "r") as handle:
+        assert "layer_names" in handle.attrs, FIX + "the legacy HDF5 writer no longer writes layer_names"
+    inputs = keras.Input((4, 4, 2), name="x")
+    trunk = layers.Conv2D(3, 1, name="trunk")(inputs)
+    shared = layers.Dense(3, name="shared")
+    twin = keras.Model(inputs, layers.Add(name="add")([shared(trunk), shared(layers.Activation("relu")(trunk))]))
+    twin.load_weights(path)
+    for ours, theirs in zip(twin.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(ours, theirs)
