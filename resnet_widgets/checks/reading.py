@@ -8,14 +8,15 @@ left is the shortcut and the residual branch. Which one is the shortcut is the d
 same block always agree.
 
 Reading only reads: it records what it found (and where it could not follow the wiring); `rules` judges.
-Keras' symbolic tensors know the operation that made them (`_keras_history`) and its inputs
-(`_inbound_nodes`); these two private attributes are read here and nowhere else in the checks.
+Keras' symbolic tensors know the operation that made them and its inputs; those private attributes are read
+through resnet_widgets.keras_internals, the package's one reader of Keras internals.
 """
 
 from dataclasses import dataclass, field
 
 from keras import layers
 
+from .. import keras_internals
 from ..diagram.graph import shortcut_branch
 
 
@@ -74,9 +75,8 @@ def kind_of(op):
 
 def producer(tensor):
     """(operation, its input tensors) for a symbolic tensor."""
-    history = tensor._keras_history
-    node = history.operation._inbound_nodes[history.node_index]
-    return history.operation, list(node.input_tensors)
+    operation, node = keras_internals.producer(tensor)
+    return operation, list(node.input_tensors)
 
 
 def walk_back(tensor, start):
@@ -135,13 +135,13 @@ def read_block(block_input, output):
         if where is block_input:
             structure.residual = residual
         else:
-            structure.unreadable = inputs[0]._keras_history.operation.name
+            structure.unreadable = keras_internals.producer(inputs[0])[0].name
         return structure
     branches = []
     for tensor in inputs:
         steps, where = walk_back(tensor, block_input)
         if where is not block_input:
-            structure.unreadable = tensor._keras_history.operation.name
+            structure.unreadable = keras_internals.producer(tensor)[0].name
             return structure
         branches.append(steps)
     index = shortcut_branch([[s.op for s in steps] for steps in branches])

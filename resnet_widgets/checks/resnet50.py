@@ -17,7 +17,7 @@ from collections import Counter
 
 import keras
 
-from .. import arguments
+from .. import arguments, keras_internals
 from ..arguments import RESNET_BLOCK_NAME
 from ..diagram.graph import model_graph
 from ..models.family import FAMILY, STAGE_NAMES
@@ -243,7 +243,7 @@ def _check_shortcuts(model, result):
 def _called_once(model):
     """The operations of `model` that have one output each, in order (layers called twice are left out)."""
     return [op for op in model.operations if not isinstance(op, keras.layers.InputLayer)
-            and len(op._inbound_nodes) == 1]
+            and len(keras_internals.inbound_nodes(op)) == 1]
 
 
 def _outputs_by_name(model, image):
@@ -255,8 +255,8 @@ def _outputs_by_name(model, image):
 
 
 def _inputs_of(op):
-    node = op._inbound_nodes[0]
-    return [t._keras_history.operation.name for t in node.input_tensors]
+    node = keras_internals.inbound_nodes(op)[0]
+    return [keras_internals.producer(t)[0].name for t in node.input_tensors]
 
 
 def _settings(op):
@@ -326,7 +326,7 @@ def _check_outputs(model, result):
 
 
 def _output_name(model):
-    return model.outputs[0]._keras_history.operation.name
+    return keras_internals.producer(model.outputs[0])[0].name
 
 
 def _shape(shape):
