@@ -109,7 +109,7 @@ class GradientExplorer(StaticPicture, widgets.VBox):
         self.controls = {
             "network": widgets.Dropdown(
                 options=[(NETWORK_LABELS[n], n) for n in NETWORKS], value=settings.network, description="network",
-                style=style, layout={"width": "420px"},
+                style=style, layout={"width": "400px"},
             ),
             # continuous_update: the slider reports every value while dragged; the debouncer absorbs them.
             "depth": widgets.IntSlider(
@@ -147,7 +147,9 @@ class GradientExplorer(StaticPicture, widgets.VBox):
             ),
         )
         self.status = widgets.HTML()
-        self.show_network = widgets.ToggleButton(value=False, description="show the network", icon="sitemap")
+        self.show_network = widgets.ToggleButton(
+            value=False, description="show the network", icon="sitemap", layout={"width": "180px"}
+        )
         self.network_view, self._network_shown = widgets.Output(), False
         self._debouncer = Debouncer(self._recompute_safely, wait=wait, scheduler=scheduler)
         self.controls["network"].observe(self._on_network, names="value")

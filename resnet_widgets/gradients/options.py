@@ -10,7 +10,7 @@ settings.py applies them to a network's knobs.
 # downsampling, which section 3.1 says shows no advantage over a plain net; it stays as a second choice.
 NETWORKS = ("cifar", "one_conv")
 NETWORK_LABELS = {
-    "cifar": "He et al.'s CIFAR-10 nets (6n+2 layers, basic blocks)",
+    "cifar": "He et al.'s CIFAR-10 nets (basic blocks)",
     "one_conv": "one-conv stack (simplified, not the paper's)",
 }
 

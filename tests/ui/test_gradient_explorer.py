@@ -91,4 +91,11 @@ def test_dragging_the_depth_slider_redraws_the_plot_once(jupyterlab, browser_pag
     assert kernel_eval(page, "len(explorer.result.plain)") == final_depth - 1
     save_screenshot(page.locator(".resnet-gradient-explorer"), "gradient_explorer_dragged")
     save_artifact("gradient_explorer.json", {"before": before, "after": after, "slider_changes": changes})
+
+    # "show the network" draws the residual net just measured, below the plot, without recomputing.
+    page.locator(".resnet-gradient-explorer button", has_text="show the network").click()
+    page.wait_for_selector(".resnet-gradient-explorer .rnd-root", timeout=60_000)
+    assert kernel_eval(page, "explorer.recomputations") == 2
+    assert kernel_eval(page, "explorer.networks()[1].name") == f"residual_{final_depth}"
+    save_screenshot(page.locator(".resnet-gradient-explorer"), "gradient_explorer_network")
     assert_no_browser_errors(page)
