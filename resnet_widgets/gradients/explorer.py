@@ -336,7 +336,7 @@ class GradientExplorer(StaticPicture, widgets.VBox):
 
         figure, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
         shown.plot(ax=ax)
-        return figure_png(figure)
+        return figure_png(figure, dpi=80)  # small enough to keep in a saved notebook
 
     def static_text(self):
         knobs = self.knobs
