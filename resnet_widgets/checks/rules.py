@@ -24,10 +24,11 @@ from .reading import describe
 KIND_NAMES = {"conv": "Conv2D", "bn": "BatchNormalization", "relu": "ReLU", "add": "Add", "pad": "ZeroPadding2D",
               "pool": "MaxPooling2D"}
 
-# Why keras.applications' epsilon, in one sentence (the sources: the released Caffe models set no eps, so
-# Caffe's default 1e-5 applies; keras-applications issue 8; cuDNN's CUDNN_BN_MIN_EPSILON is 1e-5).
-EPSILON_WHY = ("the released Caffe models use Caffe's default 1e-5, and Keras writes a hair more because cuDNN "
-               "refuses an epsilon below 1e-5")
+# Why keras.applications' epsilon, in one sentence. Sources: the released Caffe models set no eps, so Caffe's
+# default 1e-5 applies (caffe.proto); cuDNN required at least 1e-5 (CUDNN_BN_MIN_EPSILON), which float32(1e-5)
+# misses by a hair, so TensorFlow's fused_batch_norm raises it to 1.001e-5 (nn_impl.py; tensorflow issue 8090).
+EPSILON_WHY = ("the released Caffe models use Caffe's default 1e-5; Keras writes a hair more because cuDNN "
+               "required at least 1e-5, which 1e-5 in float32 misses")
 
 
 @dataclass(frozen=True)
