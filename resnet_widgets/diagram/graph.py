@@ -28,13 +28,12 @@ from __future__ import annotations
 
 import heapq
 import os
-import re
 
+from ..arguments import RESNET_BLOCK_NAME as _RESNET_BLOCK
 from .costs import WEIGHTED_TYPES, layer_macs, layer_params
 
 GRAPH_FORMAT = "resnet_widgets.model_graph/1"
 
-_RESNET_BLOCK = re.compile(r"^(conv\d+)_block(\d+)(?:_|$)")
 _SEPARATORS = "_-./: "
 _ACTIVATIONS = {"Activation", "ReLU", "LeakyReLU", "ELU", "PReLU", "Relu"}
 
