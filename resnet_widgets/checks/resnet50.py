@@ -193,8 +193,10 @@ def _check_layers(model, result):
     if mine == expected:
         result.facts.append(f"{len(mine)} weighted layers with keras.applications' names, order and weight shapes: "
                             "the official weight files load into it")
-    result.structure = [f"{stage}: {blocks[stage]} blocks   " + ("✓" if blocks[stage] == depth else f"✗ (ResNet50: {depth})")
-                        for stage, depth in RESNET50_DEPTHS.items()] if blocks else []
+    if blocks:
+        result.structure = [f"{stage}: {blocks[stage]} blocks   " + ("✓" if blocks[stage] == depth else
+                                                                     f"✗ (ResNet50: {depth})")
+                            for stage, depth in RESNET50_DEPTHS.items()]
 
 
 # ------------------------------------------------------------------------------------------------ 2. shortcuts

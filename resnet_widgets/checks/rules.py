@@ -284,9 +284,9 @@ class Comparison:
             for a, b in zip(mine, ref):
                 if a.kind == "pool" and (a.op.pool_size, a.op.strides) != (b.op.pool_size, b.op.strides):
                     self.problems.append(
-                        f"The shortcut's pooling {self.code(a)} has pool_size={a.op.pool_size}, strides={a.op.strides}; "
-                        f"it should be {b.describe()}: it keeps every other row and column, like the residual "
-                        "branch's stride.")
+                        f"The shortcut's pooling {self.code(a)} has pool_size={a.op.pool_size}, "
+                        f"strides={a.op.strides}; it should be {b.describe()}: it keeps every other row and column, "
+                        "like the residual branch's stride.")
                 self.pairs.append((a, b))
         elif not ref:
             self.problems.append(
@@ -497,15 +497,17 @@ class Comparison:
                 if self.kind.official_weights:
                     self.problems.append(
                         f"Layer names differ from keras.applications' ({listing}). Official weights are found by "
-                        "these names (load_weights(..., by_name=True), get_layer), so use f\"{name}_1_conv\" and so on.")
+                        "these names (load_weights(..., by_name=True), get_layer), so use f\"{name}_1_conv\" and so "
+                        "on.")
                 else:
-                    self.notes.append(f"Layer names differ from {_possessive(self.kind.reference)} ({listing}). Nothing loads "
-                                      "weights by them here, but the same names make summaries and diagrams "
-                                      "comparable.")
+                    self.notes.append(f"Layer names differ from {_possessive(self.kind.reference)} ({listing}). "
+                                      "Nothing loads weights by them here, but the same names make summaries and "
+                                      "diagrams comparable.")
         if wrong_other:
             listing = ", ".join(f"`{self.shown(m)}` → `{self.shown(r)}`" for m, r in wrong_other)
-            self.notes.append(f"Names of layers without weights differ from {_possessive(self.kind.reference)} ({listing}). "
-                              "Weights still load, but the same names make summaries and diagrams comparable.")
+            self.notes.append(f"Names of layers without weights differ from {_possessive(self.kind.reference)} "
+                              f"({listing}). Weights still load, but the same names make summaries and diagrams "
+                              "comparable.")
         for mine, ref in unnamed_ops:
             layer = "layers.Add(" if mine.kind == "add" else "layers.Activation('relu', "
             self.notes.append(
