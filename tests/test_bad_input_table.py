@@ -85,6 +85,9 @@ ROWS = [
         "weights_name"),
     Row("imagenet_weights_file", lambda c: weights_module.imagenet_weights_file("resnet50", "no"), TypeError,
         "include_top"),
+    Row("decode_predictions", lambda c: models.resnet.decode_predictions(np.zeros(1000)), ValueError, "preds"),
+    Row("decode_predictions", lambda c: models.resnet_v2.decode_predictions(np.zeros((1, 1000)), top=0), ValueError,
+        "top"),
     Row("variant_cost", lambda c: costs.variant_cost("ResNet51"), ValueError, "variant"),
     Row("variant_cost", lambda c: costs.variant_cost("ResNet50", input_size=16), ValueError, "input_size"),
     # models: the blocks

@@ -8,14 +8,15 @@ left is the shortcut and the residual branch. Which one is the shortcut is the d
 same block always agree.
 
 Reading only reads: it records what it found (and where it could not follow the wiring); `rules` judges.
-Keras' symbolic tensors know the operation that made them (`_keras_history`) and its inputs
-(`_inbound_nodes`); these two private attributes are read here and nowhere else in the checks.
+Keras' symbolic tensors know the operation that made them and its inputs; those private attributes are read
+through resnet_widgets.keras_internals, the package's one reader of Keras internals.
 """
 
 from dataclasses import dataclass, field
 
 from keras import layers
 
+from .. import keras_internals
 from ..diagram.graph import shortcut_branch
 
 
@@ -74,24 +75,23 @@ def kind_of(op):
 
 def producer(tensor):
     """(operation, its input tensors) for a symbolic tensor."""
-    history = tensor._keras_history
-    node = history.operation._inbound_nodes[history.node_index]
-    return history.operation, list(node.input_tensors)
+    operation, node = keras_internals.producer(tensor)
+    return operation, list(node.input_tensors)
 
 
 def made_by(tensor):
     """The name of the operation that produced a symbolic tensor."""
-    return tensor._keras_history.operation.name
+    return keras_internals.producer(tensor)[0].name
 
 
 def times_called(op):
     """How many times an operation is called in the graphs it belongs to (a shared layer: more than once)."""
-    return len(op._inbound_nodes)
+    return len(keras_internals.inbound_nodes(op))
 
 
 def input_names(op):
     """The names of the operations whose outputs feed `op` (at its first call)."""
-    return [made_by(t) for t in op._inbound_nodes[0].input_tensors]
+    return [made_by(t) for t in keras_internals.inbound_nodes(op)[0].input_tensors]
 
 
 def walk_back(tensor, start):
