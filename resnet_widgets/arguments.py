@@ -125,6 +125,17 @@ def choice(name, value, allowed, meaning=""):
     return value
 
 
+def function(name, value, meaning=""):
+    """Return `value` when it can be called (a function, a class, any callable object).
+
+    Raises:
+        TypeError: not callable; the message says what kind of function is expected (`meaning`).
+    """
+    if not callable(value):
+        raise TypeError(f"{name} must be a function{_meaning(meaning)}; received {_shown(name, value)}")
+    return value
+
+
 def image_size(name, value, *, minimum=MIN_IMAGE_SIZE):
     """Return `value` as (height, width): an int means a square, a pair means (height, width).
 

@@ -11,7 +11,8 @@ from .archive import extract_archive
 from .cache import cache_key, cache_path, read_cache, write_cache
 from .catalog import catalog_entry, catalog_file
 from .dataset import Dataset
-from .download import download_path, fetch_file
+from ..io import cache_file
+from .download import fetch_file
 from .fashion_mnist import find_fashion_mnist
 from .image_folder import decode_files, scan_image_folder
 from .images import resize_gray_batch
@@ -131,7 +132,7 @@ def _prepare_archive(entry, cache_dir):
     (<root>/datasets/<name>_extracted), and it only appears once an extraction is complete.
     """
     record = catalog_file(entry, "archive")
-    archive = download_path(record["name"], "datasets", cache_dir)
+    archive = cache_file(record["name"], "datasets", cache_dir)
     extracted = archive.with_name(record["name"].split(".")[0] + "_extracted")
     root = extracted / entry["archive"]["root"]
     if root.is_dir():

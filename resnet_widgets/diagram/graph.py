@@ -4,7 +4,8 @@ How layers are grouped into residual blocks:
 
 1. Every addition with two or more inputs (``layers.Add`` or ``x + y``) closes a residual block. The block
    holds every layer between the point where its branches fork (the merge's immediate dominator) and the
-   merge. Of the merge's branches, the shortest is the shortcut; it is a *projection* when it holds a
+   merge. Of the merge's branches, the shortcut is the one with the fewest convolutions, then the fewest
+   layers (``shortcut_branch``, the rule the exercise checks use too); it is a *projection* when it holds a
    layer with weights (a 1x1 convolution), otherwise an *identity* (possibly subsampled by a pooling layer,
    like keras' ResNetV2 shortcuts, whose pooling layers carry generic names).
 2. ResNet names win where present: a layer named ``convN_blockM_...`` belongs to block ``convN_blockM``, which
@@ -185,6 +186,30 @@ def _branch(start: _Node, fork: int, members: set[int]) -> list[_Node] | None:
     return chain[::-1]
 
 
+def shortcut_branch(branches: list) -> int:
+    """Which input branch of a residual addition is the shortcut: the one rule for every reader of a ResNet graph.
+
+    The shortcut is the branch with the fewest convolutions and dense layers (the layers that make depth:
+    none for an identity, one for a projection), then the fewest layers; a branch that is not a simple chain
+    of layers comes last. The diagram (``model_graph``) and the exercise checks (``resnet_widgets.checks``)
+    both call it, so they always agree on which path is the shortcut.
+
+    Args:
+        branches: one entry per input of the addition: the Keras operations from the fork to the addition, in
+            order, or None when that input is not a simple chain from the fork.
+
+    Returns:
+        The index of the shortcut in ``branches``.
+    """
+
+    def weight(branch):
+        if branch is None:
+            return (float("inf"), float("inf"))
+        return (sum(type(op).__name__ in WEIGHTED_TYPES for op in branch), len(branch))
+
+    return min(range(len(branches)), key=lambda i: weight(branches[i]))
+
+
 def _common_name(names: list[str]) -> str:
     """The names' common prefix, cut back to a separator ('' when there is none worth showing)."""
     prefix = os.path.commonprefix(names)
@@ -338,8 +363,7 @@ def _find_blocks(nodes: list[_Node], records: list[dict]) -> tuple[list[dict], d
         fork = idom[merge.index]
         members = _between(merge, fork)
         branches = [_branch(p, fork, members) for p in merge.parents]
-        lengths = [len(b) if b is not None else len(nodes) for b in branches]
-        shortcut = branches[lengths.index(min(lengths))] or []
+        shortcut = branches[shortcut_branch([None if b is None else [n.op for n in b] for b in branches])] or []
         resnet = _RESNET_BLOCK.match(merge.name)
         name = f"{resnet.group(1)}_block{resnet.group(2)}" if resnet else ""
         name = name or _common_name([nodes[i].name for i in members]) or merge.name

@@ -63,5 +63,5 @@ def test_hard_coded_stride_is_found_by_the_second_call():
 
 
 def test_unknown_stride_placement_is_a_value_error():
-    with pytest.raises(ValueError, match="stride_on must be '1x1'"):
+    with pytest.raises(ValueError, match="stride_on must be one of '1x1', '3x3'"):
         check_conv_block(blocks.correct_conv_block, stride_on="middle")

@@ -133,5 +133,5 @@ def test_wrong_signature_shows_how_the_check_calls_it():
 
 
 def test_non_callable_is_a_type_error():
-    with pytest.raises(TypeError, match="fn must be your block function"):
+    with pytest.raises(TypeError, match=r"fn must be a function \(your block function"):
         check_identity_block("my_identity_block")

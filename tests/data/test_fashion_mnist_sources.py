@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from resnet_widgets.data import DataUnavailableError, load_dataset, select_classes
-from resnet_widgets.data.locations import keras_home
+from resnet_widgets.io import cache_root
 
 from .datafiles import FASHION_NAMES, REPO_DATASETS, write_fashion_files
 
@@ -28,7 +28,7 @@ def debian_copy(tmp_path, monkeypatch):
 
 
 def keras_cache():
-    return keras_home() / "datasets" / "fashion-mnist"
+    return cache_root() / "datasets" / "fashion-mnist"
 
 
 def marker_of(ds):
@@ -89,7 +89,7 @@ def test_keras_datasets_reads_the_files_our_download_wrote(no_debian, served_fas
     import keras
     from keras.src.backend import config
 
-    monkeypatch.setattr(config, "keras_home", lambda: str(keras_home()))
+    monkeypatch.setattr(config, "keras_home", lambda: str(cache_root()))
     (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()  # finds them, no download
 
     np.testing.assert_array_equal(x_train, ds.x_train[..., 0])
