@@ -9,7 +9,6 @@ from .. import arguments
 from .backbone import _check_levels, _levels_of, _model_of
 from .grad_cam import _check_images
 from .graph import unfold
-from .levels import STRIDES
 
 STAGES = ("conv1", "conv2", "conv3", "conv4", "conv5")
 _STAGE_LEVEL = {"conv2": "C2", "conv3": "C3", "conv4": "C4", "conv5": "C5"}
@@ -40,7 +39,8 @@ def feature_maps(model, images, stages=STAGES) -> dict:
     Args:
         model: a ResNet or a model that wraps one (see `backbone`).
         images: (N, height, width, channels), prepared as the model expects them.
-        stages: which of "conv1" (stride 2), "conv2" (4), "conv3" (8), "conv4" (16), "conv5" (32).
+        stages: which of "conv1" (the stem's convolution), "conv2" .. "conv5" (at strides 2, 4, 8, 16, 32 in
+            the ImageNet layout; 1, 1, 2, 4, 8 in the course's small ResNet).
 
     Returns:
         {stage: (N, h, w, c) float32 array}, in the order of `stages`.
@@ -92,9 +92,7 @@ def plot_feature_maps(maps, image_index=0, channels=6, figsize=None):
         fmap = stack[image_index]
         for ax in row:
             ax.set_axis_off()
-        level = _STAGE_LEVEL.get(stage)
-        stride = STRIDES[level] if level else 2
-        row[0].text(0.5, 0.5, f"{stage}\n{fmap.shape[0]}x{fmap.shape[1]}x{fmap.shape[2]}\nstride {stride}",
+        row[0].text(0.5, 0.5, f"{stage}\n{fmap.shape[0]}x{fmap.shape[1]}\n{fmap.shape[2]} channels",
                     ha="center", va="center", fontsize=8, transform=row[0].transAxes)
         for ax, channel in zip(row[1:], strongest_channels(fmap, channels)):
             ax.imshow(fmap[..., channel], cmap="viridis")

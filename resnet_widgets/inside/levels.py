@@ -5,6 +5,8 @@ paper (Lin et al. 2017, arXiv 1612.03144, section 3: "the output of the last res
 stage ... {C2, C3, C4, C5}"). keras-hub's `pyramid_outputs` use the keys P2..P5 for the same strides.
 
     variant        C2                 C3                 C4                  C5
+    ResNet18       conv2_block2_out   conv3_block2_out   conv4_block2_out    conv5_block2_out
+    ResNet34       conv2_block3_out   conv3_block4_out   conv4_block6_out    conv5_block3_out
     ResNet50       conv2_block3_out   conv3_block4_out   conv4_block6_out    conv5_block3_out
     ResNet101      conv2_block3_out   conv3_block4_out   conv4_block23_out   conv5_block3_out
     ResNet152      conv2_block3_out   conv3_block8_out   conv4_block36_out   conv5_block3_out
@@ -19,11 +21,15 @@ block `post_bn` / `post_relu`. So the activated stride-4 feature map of ResNet50
 that is about to downsample. C5 is `post_relu`. (keras-hub's V2 puts the stride in the first block and
 gives the raw sums as P2..P4; same strides and channels, not activated.)
 
-The rule that gives all of the above, and also fits ResNet18/34 and the course's small ResNets: among
-the block outputs (`convK_blockN_out`), the pre-activations (`convK_blockN_preact_relu`) and
-`post_relu`, in the order the network computes them, C_k is the *last* one at the k-th feature-map size
-(sizes counted from the largest). Sizes are read from the shapes at a probe input size, not from the
-names, so a stride moved to another block cannot fool it.
+The rule that gives all of the above, and also fits ResNet18/34 and the course's small ResNet: C_k is
+the last of the candidate layers (the block outputs `convK_blockN_out`, the pre-activations
+`convK_blockN_preact_relu`, and `post_relu` for the last stage) that stage K, or the pre-activation that
+opens stage K+1, computes at the resolution of `convK_block1_out`. Resolutions are read from the shapes
+at a probe input size, not from the names, so a stride moved to another block cannot fool it.
+
+Strides 4, 8, 16, 32 hold for the ImageNet layout (7x7/2 stem and max pool). The course's own ResNet
+(`resnet_widgets.training.course_resnet`) has the CIFAR stem of the paper's section 4.2, without either
+downsampling: its C2..C5 sit at strides 1, 2, 4, 8 of its 32 px input.
 """
 
 from __future__ import annotations
@@ -53,15 +59,25 @@ def find_levels(order, shapes) -> dict:
             width (unfold at a probe size).
 
     Returns:
-        {"C2": layer name, "C3": ..., ...}: one entry per feature-map size among the candidates, from the
-        largest; a ResNet has four (C2..C5), a small three-stage ResNet three (C2..C4). Empty when the
-        network has no ResNet-named layers.
+        {"C2": layer name, "C3": ..., ...} for the stages conv2..conv5 that the network has, in that
+        order. Empty when the network has no ResNet-named blocks.
     """
     candidates = [n for n in order if is_stage_candidate(n) and len(shapes.get(n, ())) == 4]
-    sides = sorted({shapes[n][1] for n in candidates}, reverse=True)
+    stages = [level for level in LEVELS if f"conv{level[1]}_block1_out" in shapes]
     levels = {}
-    for level, side in zip(LEVELS, sides):
-        levels[level] = [n for n in candidates if shapes[n][1] == side][-1]
+    for level in stages:
+        k = int(level[1])
+        side = shapes[f"conv{k}_block1_out"][1:3]
+
+        def belongs(name):
+            if name == "post_relu":
+                return level == stages[-1]
+            stage, rest = RESNET_BLOCK_NAME.match(name).group(1, 3)
+            return stage == f"conv{k}" or (stage == f"conv{k + 1}" and rest == "preact_relu")
+
+        at_side = [n for n in candidates if shapes[n][1:3] == side and belongs(n)]
+        if at_side:
+            levels[level] = at_side[-1]
     return levels
 
 

@@ -12,8 +12,13 @@ from .conftest import SIZE, transfer_model
 pytestmark = pytest.mark.backend_neutral
 
 INPUT = 224
-CHANNELS = {"C2": 256, "C3": 512, "C4": 1024, "C5": 2048}  # 4 x the bottleneck widths 64, 128, 256, 512
 STRIDE = {"C2": 4, "C3": 8, "C4": 16, "C5": 32}
+
+
+def channels(variant):
+    """4 x the widths 64, 128, 256, 512 after bottlenecks; the widths themselves after basic blocks."""
+    expansion = 4 if FAMILY[variant].block == "bottleneck" else 1
+    return {"C2": 64 * expansion, "C3": 128 * expansion, "C4": 256 * expansion, "C5": 512 * expansion}
 
 
 def expected_names(variant):
@@ -33,8 +38,25 @@ def test_every_variant_gives_strides_4_to_32_and_its_channels(variant):
     assert list(shapes) == ["C2", "C3", "C4", "C5"]
     for level, shape in shapes.items():
         assert INPUT // shape[1] == STRIDE[level] and INPUT // shape[2] == STRIDE[level], (level, shape)
-        assert shape[3] == CHANNELS[level], (level, shape)
+        assert shape[3] == channels(variant)[level], (level, shape)
     assert model.level_layers == expected_names(variant)
+
+
+def test_the_basic_block_variants_name_their_last_blocks():
+    assert level_layers("ResNet18") == {
+        "C2": "conv2_block2_out", "C3": "conv3_block2_out", "C4": "conv4_block2_out", "C5": "conv5_block2_out"
+    }
+
+
+def test_the_course_resnet_keeps_its_cifar_strides():
+    from resnet_widgets.training import course_resnet
+
+    model = backbone(course_resnet(pretrained=False))
+    assert model.level_layers == {f"C{k}": f"conv{k}_block2_out" for k in (2, 3, 4, 5)}
+    # A 3x3 stem at full resolution (He et al. 2015, section 4.2): strides 1, 2, 4, 8 of 32 px.
+    assert {level: tuple(t.shape[1:]) for level, t in model.output.items()} == {
+        "C2": (32, 32, 16), "C3": (16, 16, 32), "C4": (8, 8, 64), "C5": (4, 4, 128)
+    }
 
 
 def test_stage_depths_move_c3_and_c4_in_the_deeper_variants():

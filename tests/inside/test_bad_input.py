@@ -88,7 +88,7 @@ def test_a_model_that_is_not_a_keras_graph_is_a_type_error(images):
 
 
 def test_backbone_names_unknown_variants_and_levels(resnet50):
-    with pytest.raises(ValueError, match=r"model_or_variant must be one of 'ResNet50'.*'ResNet152V2'.*'ResNet51'"):
+    with pytest.raises(ValueError, match=r"model_or_variant must be one of 'ResNet18'.*'ResNet152V2'.*'ResNet51'"):
         backbone("ResNet51")
     with pytest.raises(ValueError, match=r"levels must be one of 'C2', 'C3', 'C4', 'C5'.*'P3'"):
         backbone(resnet50, levels=("C2", "P3"))

@@ -40,7 +40,7 @@ def test_stage_maps_are_the_backbone_levels(resnet50v2, images):
 def test_the_grid_has_a_row_per_stage_and_a_column_per_channel(resnet50, images):
     figure = plot_feature_maps(feature_maps(resnet50, images, stages=("conv2", "conv3")), image_index=1, channels=4)
     assert len(figure.axes) == 2 * 5
-    assert figure.axes[0].texts[0].get_text().startswith("conv2\n16x16x256")
+    assert figure.axes[0].texts[0].get_text() == "conv2\n16x16\n256 channels"
 
 
 def test_upsample_stretches_a_heatmap_without_leaving_its_range():
