@@ -1,8 +1,8 @@
 """Which layers are a ResNet's stage outputs C2..C5: the features detection and segmentation heads use.
 
-C_k is the feature map at stride 2^k (C2 at 1/4 of the input side, C5 at 1/32), the naming of the FPN
-paper (Lin et al. 2017, arXiv 1612.03144, section 3: "the output of the last residual block of each
-stage ... {C2, C3, C4, C5}"). keras-hub's `pyramid_outputs` use the keys P2..P5 for the same strides.
+C_k is the output of stage conv_k, taken from its last residual block: the naming of the FPN paper
+(Lin et al. 2017, arXiv 1612.03144, section 3), where C2..C5 of an ImageNet ResNet have strides 4, 8, 16
+and 32 with respect to the input. keras-hub's `pyramid_outputs` use the keys P2..P5 for the same strides.
 
     variant        C2                 C3                 C4                  C5
     ResNet18       conv2_block2_out   conv3_block2_out   conv4_block2_out    conv5_block2_out
