@@ -14,13 +14,14 @@ wrap a ResNet (transfer models): `graph.unfold` steps into nested models.
 
 from .backbone import backbone, level_layers
 from .features import STAGES, feature_maps, plot_feature_maps, stage_layers
-from .grad_cam import GradCam, grad_cam
+from .grad_cam import GradCam, LayerGradients, activations_and_gradients, grad_cam, weight_feature_maps
 from .levels import LEVELS, PYRAMID_KEYS, STRIDES
 from .overlay import overlay, upsample
 
 __all__ = [
-    "LEVELS", "PYRAMID_KEYS", "STAGES", "STRIDES", "GradCam", "GradCamExplorer",
-    "backbone", "feature_maps", "grad_cam", "level_layers", "overlay", "plot_feature_maps", "stage_layers", "upsample",
+    "LEVELS", "PYRAMID_KEYS", "STAGES", "STRIDES", "GradCam", "GradCamExplorer", "LayerGradients",
+    "activations_and_gradients", "backbone", "feature_maps", "grad_cam", "level_layers", "overlay", "plot_feature_maps", "stage_layers", "upsample",
+    "weight_feature_maps",
 ]
 
 

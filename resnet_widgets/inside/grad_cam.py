@@ -63,6 +63,24 @@ class GradCam:
         return np.argmax(self.scores, axis=-1)
 
 
+@dataclass(frozen=True)
+class LayerGradients:
+    """A layer's activations and the gradient of a class score with respect to them, per image.
+
+    Attributes:
+        activations, gradients: (N, h, w, k) float32 arrays.
+        scores: (N, classes) scores before the softmax.
+        class_index: (N,) the class whose score was differentiated.
+        layer: the layer's name.
+    """
+
+    activations: np.ndarray
+    gradients: np.ndarray
+    scores: np.ndarray
+    class_index: np.ndarray
+    layer: str
+
+
 def grad_cam(model, images, class_index=None, layer="auto") -> GradCam:
     """Grad-CAM heatmaps of `model` for `images`.
 
@@ -86,15 +104,44 @@ def grad_cam(model, images, class_index=None, layer="auto") -> GradCam:
             message names the range); an unknown layer name (the message lists the valid ones), or a layer
             without a 4-D output; a model whose output is not (batch, classes).
     """
+    measured = activations_and_gradients(model, images, class_index, layer)
+    raw = weight_feature_maps(measured.activations, measured.gradients)
+    peak = raw.max(axis=(1, 2), keepdims=True)
+    heatmaps = np.where(peak > _EPSILON, raw / np.maximum(peak, _EPSILON), 0.0)
+    return GradCam(
+        heatmaps=heatmaps.astype(np.float32),
+        class_index=measured.class_index,
+        scores=measured.scores,
+        layer=measured.layer,
+        raw=raw.astype(np.float32),
+    )
+
+
+def weight_feature_maps(activations, gradients):
+    """Eq. 1 and 2 for a batch: ReLU(sum_k alpha_k A_k), alpha_k the spatial mean of the gradient of channel k.
+
+    Args:
+        activations, gradients: (N, h, w, k) arrays.
+
+    Returns:
+        (N, h, w) float32, not yet divided by its maximum.
+    """
+    weights = np.asarray(gradients, dtype=np.float32).mean(axis=(1, 2))                  # eq. 1: (N, k)
+    return np.maximum(np.einsum("nhwk,nk->nhw", np.asarray(activations, np.float32), weights), 0.0)  # eq. 2
+
+
+def activations_and_gradients(model, images, class_index=None, layer="auto") -> LayerGradients:
+    """The first half of Grad-CAM: a layer's activations, and the gradient of a class score for them.
+
+    Arguments and errors as `grad_cam`. Returns a `LayerGradients`.
+    """
     images = _check_images(model, images)
     if not isinstance(layer, str):
         raise TypeError(f"layer must be 'auto' or a layer name (str); received layer={layer!r}")
     probe = _probe(model, images.shape[1:], layer)
     classes = probe.classes
     chosen = _check_class_index(class_index, len(images), classes)
-
-    activations_shape = (len(images),) + probe.activation_shape
-    zeros = np.zeros(activations_shape, dtype=np.float32)
+    zeros = np.zeros((len(images),) + probe.activation_shape, dtype=np.float32)
     target = None if chosen is None else np.eye(classes, dtype=np.float32)[chosen]
 
     def score(outputs):
@@ -107,17 +154,13 @@ def grad_cam(model, images, class_index=None, layer="auto") -> GradCam:
         return ops.sum(scores * mask)
 
     (activations, scores), gradients = outputs_and_input_gradient(probe.model, [images, zeros], score, wrt=1)
-    weights = gradients.mean(axis=(1, 2))                                      # eq. 1: (N, k)
-    raw = np.maximum(np.einsum("nhwk,nk->nhw", activations, weights), 0.0)    # eq. 2
-    peak = raw.max(axis=(1, 2), keepdims=True)
-    heatmaps = np.where(peak > _EPSILON, raw / np.maximum(peak, _EPSILON), 0.0)
     explained = np.argmax(scores, axis=-1) if chosen is None else chosen
-    return GradCam(
-        heatmaps=heatmaps.astype(np.float32),
-        class_index=np.asarray(explained, dtype=np.int64),
+    return LayerGradients(
+        activations=np.asarray(activations, dtype=np.float32),
+        gradients=np.asarray(gradients, dtype=np.float32),
         scores=np.asarray(scores, dtype=np.float32),
+        class_index=np.asarray(explained, dtype=np.int64),
         layer=probe.layer,
-        raw=raw.astype(np.float32),
     )
 
 
@@ -250,12 +293,12 @@ def resolve_layer(order, shapes, layer, model, ambiguous=()) -> str:
 
 
 def _check_images(model, images):
-    array = arguments.image_batch("images", images, channels=(1, 2, 3, 4))
     if not is_model(model):
         raise TypeError(
             "model must be a Keras Functional or Sequential model (one of resnet_widgets.models, or a model "
             f"built on one); received {type(model).__name__}"
         )
+    array = arguments.image_batch("images", images, channels=(1, 2, 3, 4))
     expected = tuple(model.inputs[0].shape[1:])
     if len(expected) != 3:
         raise ValueError(f"model must take images (batch, height, width, channels); {model.name} takes {expected}")
