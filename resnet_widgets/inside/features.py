@@ -104,3 +104,32 @@ def plot_feature_maps(maps, image_index=0, channels=6, figsize=None):
 def _probe_shape(model):
     source = tuple(model.inputs[0].shape[1:])
     return tuple(224 if side is None else side for side in source[:2]) + tuple(source[2:])
+
+
+def nearest_class_mean_accuracy(train_features, train_labels, test_features, test_labels):
+    """How well a stage's features separate the classes, without training anything.
+
+    Each image's feature map is averaged over its locations (one value per channel, as the network's own
+    global pooling does); each class is represented by the mean of its training images' vectors; a test
+    image gets the class of the nearest mean (Euclidean distance, after scaling every channel to unit
+    variance on the training images, so that wide channels do not dominate).
+
+    Args:
+        train_features, test_features: (N, h, w, c) feature maps (or (N, c) vectors).
+        train_labels, test_labels: (N,) integer labels.
+
+    Returns:
+        The accuracy on the test images, a float in [0, 1].
+    """
+    def pooled(features):
+        features = np.asarray(features, dtype=np.float64)
+        return features.mean(axis=(1, 2)) if features.ndim == 4 else features
+
+    train, test = pooled(train_features), pooled(test_features)
+    train_labels, test_labels = np.asarray(train_labels), np.asarray(test_labels)
+    scale = train.std(axis=0) + 1e-8
+    train, test = train / scale, test / scale
+    classes = np.unique(train_labels)
+    means = np.stack([train[train_labels == c].mean(axis=0) for c in classes])
+    distances = ((test[:, None, :] - means[None]) ** 2).sum(axis=-1)
+    return float(np.mean(classes[np.argmin(distances, axis=1)] == test_labels))
