@@ -39,7 +39,7 @@ REGIMES = {
 }
 
 
-def small_resnet(input_shape, classes, regime=Regime(), widths=(8, 16, 32), seed=0):
+def small_resnet(input_shape, classes, regime=Regime(), widths=(8, 16, 32), seed=0, name="small_resnet"):
     """A three-stage ResNet of basic blocks, small enough to train on a CPU in seconds.
 
     Args:
@@ -49,6 +49,7 @@ def small_resnet(input_shape, classes, regime=Regime(), widths=(8, 16, 32), seed
             on every convolution and the dense layer, dropout before the dense layer.
         widths: filters of the three stages (stages 2 and 3 halve the map).
         seed: initial weights and augmentation (the same seed gives the same starting network).
+        name: the model's name.
 
     Returns:
         A functional keras.Model (not compiled).
@@ -72,7 +73,7 @@ def small_resnet(input_shape, classes, regime=Regime(), widths=(8, 16, 32), seed
     if dropout:
         x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
     outputs = layers.Dense(classes, activation="softmax", kernel_regularizer=l2, name="predictions")(x)
-    model = keras.Model(inputs, outputs, name="small_resnet")
+    model = keras.Model(inputs, outputs, name=name)
     for layer in model.layers:
         if isinstance(layer, layers.BatchNormalization):
             # A few hundred images make ten steps an epoch: the default momentum (0.99, an average over
@@ -96,8 +97,13 @@ class Curves:
         return train, validation, train - validation
 
 
-def train_regimes(x_train, y_train, x_val, y_val, regimes=None, epochs=30, batch_size=32, learning_rate=3e-3, seed=0):
+def train_regimes(x_train, y_train, x_val, y_val, regimes=None, epochs=30, batch_size=None, learning_rate=3e-3, seed=0):
     """Train one small ResNet per regime, from the same initial weights, and record its accuracy curves.
+
+    The networks train side by side, as the branches of one Keras model: one input, one output per regime,
+    the sum of their losses. They share no weight, so each network's gradient is exactly the gradient of its
+    own loss, and Adam treats every weight on its own: each network learns as it would alone, on the very
+    same batches in the same order. (One model compiles once, where four would compile four times.)
 
     Training accuracy is measured on the training images in inference mode after each epoch (no
     augmentation, no dropout), so that it compares with the validation accuracy.
@@ -105,39 +111,59 @@ def train_regimes(x_train, y_train, x_val, y_val, regimes=None, epochs=30, batch
     Args:
         x_train, y_train, x_val, y_val: uint8 images (N, h, w, c) and integer labels.
         regimes: {name: Regime}; None uses REGIMES.
-        epochs, batch_size, learning_rate: Adam training settings, the same for every regime.
+        epochs, batch_size, learning_rate: Adam training settings, the same for every regime. batch_size None
+            picks an even divisor of the number of training images, the one nearest to 32: batches of equal
+            size, since a smaller last batch would trace (compile) the training step a second time. (Even:
+            TensorFlow 2.21's oneDNN kernels were seen to corrupt memory with odd batch sizes, e.g. 25, on
+            CPU; the notebooks switch oneDNN off, tests and scripts may not.)
         seed: initial weights, shuffling and augmentation.
 
     Returns:
-        {name: Curves}.
+        {name: Curves}, in the order of `regimes`.
     """
     regimes = REGIMES if regimes is None else regimes
     epochs = arguments.positive_int("epochs", epochs)
+    if batch_size is None:
+        divisors = [d for d in range(2, len(x_train) + 1, 2) if len(x_train) % d == 0] or [len(x_train)]
+        batch_size = min(divisors, key=lambda d: (abs(d - 32), -d))
     batch_size = arguments.positive_int("batch_size", batch_size)
     classes = int(max(np.max(y_train), np.max(y_val))) + 1
-    results = {}
-    for name, regime in regimes.items():
-        model = small_resnet(x_train.shape[1:], classes, regime, seed=seed)
-        model.compile(keras.optimizers.Adam(learning_rate), "sparse_categorical_crossentropy", metrics=["accuracy"])
-        recorder = _AccuracyRecorder(x_train, y_train, x_val, y_val, batch_size)
-        model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[recorder])
-        results[name] = recorder.curves
-    return results
+    model, keys = side_by_side(x_train.shape[1:], classes, regimes, seed)
+    model.compile(keras.optimizers.Adam(learning_rate), loss={key: "sparse_categorical_crossentropy" for key in keys})
+    recorder = _AccuracyRecorder(x_train, y_train, x_val, y_val, batch_size, keys)
+    keras.utils.set_random_seed(seed)
+    model.fit(x_train, {key: y_train for key in keys}, epochs=epochs, batch_size=batch_size, verbose=0,
+              callbacks=[recorder])
+    return {name: recorder.curves[key] for name, key in zip(regimes, keys)}
+
+
+def side_by_side(input_shape, classes, regimes, seed=0):
+    """One model holding one small ResNet per regime on a shared input: (model, output keys in regime order)."""
+    inputs = keras.Input(tuple(input_shape), name="images")
+    keys = [f"regime_{index}" for index in range(len(regimes))]
+    outputs = {
+        key: small_resnet(input_shape, classes, regime, seed=seed, name=key)(inputs)
+        for key, regime in zip(keys, regimes.values())
+    }
+    return keras.Model(inputs, outputs, name="regimes_side_by_side"), keys
 
 
 class _AccuracyRecorder(keras.callbacks.Callback):
-    """After each epoch: accuracy on the training and the validation images, in inference mode."""
+    """After each epoch: every network's accuracy on the training and the validation images, in inference mode."""
 
-    def __init__(self, x_train, y_train, x_val, y_val, batch_size):
+    def __init__(self, x_train, y_train, x_val, y_val, batch_size, keys):
         super().__init__()
-        self.data = (x_train, y_train, x_val, y_val)
+        # One predict call for both sets: a new input size would compile the predict function again.
+        self.x = np.concatenate([x_train, x_val])
+        self.y = np.concatenate([y_train, y_val])
+        self.split = len(y_train)
         self.batch_size = batch_size
-        self.curves = Curves()
+        self.curves = {key: Curves() for key in keys}
 
     def on_epoch_end(self, epoch, logs=None):
-        x_train, y_train, x_val, y_val = self.data
-        # One predict call for both sets: a new input size would compile the predict function again.
-        scores = self.model.predict(np.concatenate([x_train, x_val]), batch_size=self.batch_size * 8, verbose=0)
-        right = np.argmax(scores, axis=-1) == np.concatenate([y_train, y_val])
-        self.curves.train.append(float(np.mean(right[: len(y_train)])))
-        self.curves.validation.append(float(np.mean(right[len(y_train) :])))
+        # One batch: a last, smaller batch would trace the predict function a second time.
+        scores = self.model.predict(self.x, batch_size=len(self.x), verbose=0)
+        for key, curve in self.curves.items():
+            right = np.argmax(scores[key], axis=-1) == self.y
+            curve.train.append(float(np.mean(right[: self.split])))
+            curve.validation.append(float(np.mean(right[self.split :])))
