@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .verdict import CheckResult
+from .verdict import CheckResult, ExerciseNotWritten
 
 ROWS, COLUMNS, CHANNELS = 3, 4, 5
 TOLERANCE = 1e-4
@@ -75,6 +75,7 @@ def check_grad_cam_weighting(weighting) -> CheckResult:
 
     Raises:
         TypeError: `weighting` is not callable.
+        ExerciseNotWritten: `weighting` still raises NotImplementedError (a student copy).
     """
     if not callable(weighting):
         raise TypeError(f"weighting must be a function (activations, gradients) -> heatmap; received {weighting!r}")
@@ -83,9 +84,8 @@ def check_grad_cam_weighting(weighting) -> CheckResult:
     expected = reference_weighting(a, g)
     try:
         answer = weighting(a.copy(), g.copy())
-    except NotImplementedError:
-        result.problems.append("The function still raises NotImplementedError: write eq. 1 and 2 in its body.")
-        return result
+    except NotImplementedError:  # a student copy, not written yet: stop "Run All" here, in one friendly line
+        raise ExerciseNotWritten(getattr(weighting, "__name__", "the weighting function")) from None
     except Exception as error:  # the learner's code: say what it raised, not a traceback
         result.problems.append(f"The function raised {type(error).__name__}: {error}")
         return result

@@ -14,7 +14,10 @@ class CheckResult:
         problems: what must change, one sentence each, naming the layer and the likely mistake.
         notes: advice that does not fail the check (e.g. names of layers that hold no weights).
         facts: what the check measured (shapes, parameter counts, output agreement).
-        structure: the learner's block as the check read it, one line per part.
+        structure: the learner's block as the check read it, one line per part, each marked ✓ when it agrees
+            with the reference and followed by what was expected when it does not.
+        incomplete: True when the check stopped before it could compare everything (a build that failed,
+            wiring it could not follow): more problems may follow once these are fixed.
     """
 
     exercise: str
@@ -22,6 +25,7 @@ class CheckResult:
     notes: list = field(default_factory=list)
     facts: list = field(default_factory=list)
     structure: list = field(default_factory=list)
+    incomplete: bool = False
 
     @property
     def passed(self):
@@ -34,7 +38,8 @@ class CheckResult:
         if self.passed:
             return f"{title}: passed. Well done!"
         count = len(self.problems)
-        return f"{title}: {count} problem{'s' if count > 1 else ''} to fix."
+        more = " (the check stopped there: more may follow once it is fixed)" if self.incomplete else ""
+        return f"{title}: {count} problem{'s' if count > 1 else ''} to fix{more}."
 
     def __str__(self):
         lines = [self.headline]
@@ -72,3 +77,22 @@ class CheckResult:
             f"<div style='color:{colour};font-weight:bold'>{html.escape(self.headline)}</div>"
             f"{facts}{section('Problems', self.problems, 'ol')}{section('Notes', self.notes)}{seen}</div>"
         )
+
+
+class ExerciseNotWritten(NotImplementedError):
+    """The learner's function still raises NotImplementedError: the exercise is not written yet.
+
+    A check raises it instead of returning a verdict, so that "Run All" in a student copy stops at the first
+    unwritten exercise. In IPython and Jupyter it shows as one friendly line, not a traceback
+    (`_render_traceback_`, which IPython calls to display an exception).
+    """
+
+    def __init__(self, function_name):
+        self.function_name = function_name
+        super().__init__(
+            f"Not written yet: {function_name} still raises NotImplementedError. Replace that line with your code "
+            "(between the markers), then run this cell again."
+        )
+
+    def _render_traceback_(self):
+        return [f"\x1b[1;34m✋ {self}\x1b[0m"]

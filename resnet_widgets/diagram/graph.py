@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import heapq
 import os
-import re
 
+from .. import keras_internals
+from ..arguments import RESNET_BLOCK_NAME as _RESNET_BLOCK
 from .costs import WEIGHTED_TYPES, layer_macs, layer_params
 
 GRAPH_FORMAT = "resnet_widgets.model_graph/1"
 
-_RESNET_BLOCK = re.compile(r"^(conv\d+)_block(\d+)(?:_|$)")
 _SEPARATORS = "_-./: "
 _ACTIVATIONS = {"Activation", "ReLU", "LeakyReLU", "ELU", "PReLU", "Relu"}
 
@@ -73,14 +73,14 @@ def _graph_model(model):
     if not isinstance(model, keras.Model):
         raise TypeError(f"{accepted}; got model={type(model).__module__}.{type(model).__qualname__}")
     if isinstance(model, keras.Sequential):
-        functional = getattr(model, "_functional", None)
+        functional = keras_internals.sequential_graph(model)
         if functional is None:
             raise ValueError(
                 f"{accepted}; the Sequential model {model.name!r} is not built, so it has no graph yet. "
                 "Start it with keras.Input(shape=...) or call model.build(input_shape) first."
             )
         return functional
-    if getattr(model, "_nodes_by_depth", None) is None:
+    if not keras_internals.is_functional(model):
         built = "built" if model.built else "unbuilt"
         raise TypeError(
             f"{accepted}; got the {built} subclassed model {type(model).__name__} ({model.name!r}), "
@@ -92,12 +92,12 @@ def _graph_model(model):
 
 def _read_nodes(model) -> list[_Node]:
     """The model's graph nodes in a topological order that follows how the model was written."""
-    keras_nodes = [n for depth in sorted(model._nodes_by_depth, reverse=True) for n in model._nodes_by_depth[depth]]
+    keras_nodes = keras_internals.graph_nodes(model)
     op_order = {id(op): i for i, op in enumerate(model.operations)}
     for i, tensor in enumerate(model.inputs):  # inputs first, in the order the model lists them
-        op_order[id(tensor._keras_history.operation)] = -len(model.inputs) + i
+        op_order[id(keras_internals.producer(tensor)[0])] = -len(model.inputs) + i
 
-    key_of = {id(kn): (op_order.get(id(kn.operation), len(op_order)), kn.operation._inbound_nodes.index(kn))
+    key_of = {id(kn): (op_order.get(id(kn.operation), len(op_order)), keras_internals.call_index(kn))
               for kn in keras_nodes}
     parents = {id(kn): [p for p in kn.parent_nodes if id(p) in key_of] for kn in keras_nodes}
     children: dict[int, list] = {id(kn): [] for kn in keras_nodes}

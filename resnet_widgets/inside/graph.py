@@ -12,9 +12,9 @@ layer of any depth can become an output of a new `keras.Model(unfolded.input, ..
 change what a layer's call returns (Grad-CAM adds a zero input after its target layer, and reads the
 classifier's scores before the softmax).
 
-Walking a functional graph uses `Functional._run_through_graph(inputs, operation_fn, call_fn)`, the
-walk that `keras.models.clone_model(..., call_function=...)` itself runs; clone_model cannot be used
-directly for the nested models, because it wraps them in a new Model whose outputs are copies.
+Walking a functional graph uses `keras_internals.run_graph`, the walk that
+`keras.models.clone_model(..., call_function=...)` itself runs; clone_model cannot be used directly for
+the nested models, because it wraps them in a new Model whose outputs are copies.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ import inspect
 from dataclasses import dataclass, field
 
 import keras
+
+from .. import keras_internals
 
 
 @dataclass
@@ -67,9 +69,7 @@ class Unfolded:
 
 def is_model(layer) -> bool:
     """True for a Functional or Sequential model used as a layer (the kinds `unfold` steps into)."""
-    return isinstance(layer, keras.Sequential) or (
-        isinstance(layer, keras.Model) and hasattr(layer, "_run_through_graph") and hasattr(layer, "_nodes_by_depth")
-    )
+    return isinstance(layer, keras.Sequential) or (isinstance(layer, keras.Model) and keras_internals.is_functional(layer))
 
 
 def unfold(model, input_shape=None, call=None) -> Unfolded:
@@ -115,7 +115,7 @@ def _run(model, x, unfolded, call, training):
     def call_fn(layer, *args, **kwargs):
         return _call_layer(layer, args, kwargs, unfolded, call, training)
 
-    return model._run_through_graph(x, operation_fn=lambda op: op, call_fn=call_fn)
+    return keras_internals.run_graph(model, x, call_fn)
 
 
 def _call_layer(layer, args, kwargs, unfolded, call, training):

@@ -1,7 +1,7 @@
 """One builder for the whole family: it reads the table in family.py."""
 
 from keras import Input, Model
-from keras.src.ops.operation_utils import get_source_inputs
+from keras.utils import get_source_inputs
 
 from . import arguments
 from .family import FAMILY, KERAS_VARIANTS, body, head, stem
@@ -35,9 +35,8 @@ def build_resnet(variant, include_top=True, weights="imagenet", input_tensor=Non
             argument and the allowed values.
         WeightsUnavailableError: "imagenet" weights were not cached and could not be downloaded.
     """
-    if variant not in FAMILY:
-        raise ValueError(f"variant must be one of {', '.join(FAMILY)}; received {variant!r}")
-    spec = FAMILY[variant]
+    spec = FAMILY[arguments.check_variant(variant, FAMILY)]
+    include_top = arguments.check_include_top(include_top)
     weights = arguments.check_weights(weights)
     if weights == "imagenet" and not spec.keras_applications:
         raise ValueError(
@@ -45,7 +44,7 @@ def build_resnet(variant, include_top=True, weights="imagenet", input_tensor=Non
             f"are no official Keras ImageNet weights for it (they exist for {', '.join(KERAS_VARIANTS)}). "
             "Use weights=None (random initialisation) or the path to a weights file of your own."
         )
-    arguments.check_classes(classes, include_top, weights)
+    classes = arguments.check_classes(classes, include_top, weights)
     arguments.check_pooling(pooling)
     arguments.check_classifier_activation(classifier_activation, weights, include_top)
     arguments.check_input_tensor(input_tensor)

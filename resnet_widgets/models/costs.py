@@ -24,7 +24,7 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass
 
-from .arguments import MIN_SIZE as MIN_INPUT_SIZE  # keras.applications' ResNets refuse smaller images
+from ..arguments import MIN_IMAGE_SIZE as MIN_INPUT_SIZE  # keras.applications' ResNets refuse smaller images
 from .blocks import EXPANSION
 from .family import FAMILY, STAGE_FILTERS, STAGE_NAMES, Variant
 

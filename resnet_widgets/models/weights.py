@@ -10,6 +10,10 @@ RESNET_LAB_CACHE_DIR moves every download of the course (weights and data togeth
 already in Keras' cache is found there all the same, so moving the root costs no second download.
 """
 
+import json
+
+import numpy as np
+
 from .. import arguments
 from ..io import DownloadError, cache_file, fetch, keras_cache_dirs
 
@@ -25,6 +29,11 @@ MD5 = {
     "resnet152v2": ("a49b44d1979771252814e80f8ec446f9", "ed17cf2e0169df9d443503ef94b23b33"),
 }
 CACHE_SUBDIR = "models"
+
+# The names of the 1000 ImageNet classes, as keras.applications publishes them (decode_predictions reads it).
+CLASS_INDEX_URL = "https://storage.googleapis.com/download.tensorflow.org/data/imagenet_class_index.json"
+CLASS_INDEX_MD5 = "c2c37ea517e94d9795004a39431a14cb"
+IMAGENET_CLASSES = 1000
 
 
 class WeightsUnavailableError(DownloadError, RuntimeError):
@@ -87,3 +96,48 @@ def fetch_imagenet_weights(weights_name, include_top):
     except DownloadError as failed:
         raise WeightsUnavailableError(weights_name, include_top, failed) from None
     return str(path)
+
+
+def imagenet_class_index():
+    """The ImageNet classes in output order: a list of 1000 (WordNet id, name) pairs, e.g. ("n01440764", "tench").
+
+    The same file keras.applications uses (imagenet_class_index.json, verified by md5), fetched through the same
+    I/O layer as the weights: cached in <cache root>/models, found in Keras' own cache too, and refused offline.
+
+    Raises:
+        DownloadError: the file is not cached and cannot be downloaded (the message says where to put it).
+    """
+    path, _ = fetch(CLASS_INDEX_URL, "imagenet_class_index.json", subdir=CACHE_SUBDIR, file_hash=CLASS_INDEX_MD5,
+                    algorithm="md5", what="the ImageNet class names", also_look_in=keras_cache_dirs(CACHE_SUBDIR))
+    with open(path, encoding="utf-8") as handle:
+        index = json.load(handle)
+    return [tuple(index[str(i)]) for i in range(IMAGENET_CLASSES)]
+
+
+def decode_imagenet_predictions(preds, top=5):
+    """The `top` ImageNet classes of each prediction, best first, as keras.applications' decode_predictions gives
+    them: one list per example of (WordNet id, class name, score).
+
+    Args:
+        preds: the model's output for a batch, shape (N, 1000) (an array or a backend tensor).
+        top: how many classes per example, 1 to 1000.
+
+    Raises:
+        ValueError / TypeError: `preds` not shaped (N, 1000), or a bad `top`.
+        DownloadError: the class names are not cached and cannot be downloaded.
+    """
+    import keras
+
+    scores = np.asarray(keras.ops.convert_to_numpy(preds))
+    if scores.ndim != 2 or scores.shape[1] != IMAGENET_CLASSES:
+        raise ValueError(
+            f"preds must be a batch of ImageNet predictions shaped (N, {IMAGENET_CLASSES}); received shape "
+            f"{scores.shape}" + (" (one prediction? add a batch axis: preds[None])" if scores.ndim == 1 else "")
+        )
+    top = arguments.whole_number("top", top, minimum=1, maximum=IMAGENET_CLASSES, meaning="classes per example")
+    classes = imagenet_class_index()
+    results = []
+    for row in scores:
+        best = np.argsort(-row, kind="stable")[:top]  # stable: equal scores keep class order
+        results.append([classes[i] + (row[i],) for i in best])
+    return results

@@ -27,7 +27,6 @@ MISTAKES = {
     "transposed": (lambda a, g: correct(a, g).T, "rows and columns swapped"),
     "channels kept": (lambda a, g: a * g.mean(axis=(0, 1)), "still has its 5 channels"),
     "weights only": (lambda a, g: g.mean(axis=(0, 1)), "those are eq. 1's weights"),
-    "unfinished": (lambda a, g: (_ for _ in ()).throw(NotImplementedError()), "NotImplementedError"),
 }
 
 
@@ -50,6 +49,16 @@ def test_each_mistake_is_named(mistake):
     result = check_grad_cam_weighting(function)
     assert not result.passed
     assert len(result.problems) == 1 and sentence in result.problems[0], result.problems
+
+
+def test_an_unwritten_exercise_stops_with_the_shared_not_written_error():
+    from resnet_widgets.checks import ExerciseNotWritten
+
+    def my_weighting(activations, gradients):
+        raise NotImplementedError("Exercise: write your code here")
+
+    with pytest.raises(ExerciseNotWritten, match="my_weighting still raises NotImplementedError"):
+        check_grad_cam_weighting(my_weighting)
 
 
 def test_a_map_divided_by_its_maximum_passes_with_a_note():

@@ -1,17 +1,14 @@
 """Weight loading: from a path, and through the 'imagenet' code path with test-made files placed where
 the loader looks (a loopback server stands in for the download host). Nothing leaves the machine."""
 
-import os
 import shutil
 
-import h5py
 import keras
-import numpy as np
 import pytest
-from keras.src.legacy.saving.legacy_h5_format import save_weights_to_hdf5_group
 
 from resnet_widgets import models
 from resnet_widgets.io import file_digest
+from resnet_widgets.keras_internals import save_weights_in_official_layout
 from resnet_widgets.models import weights as weights_module
 
 from .conftest import max_abs_difference, random_images
@@ -21,9 +18,7 @@ pytestmark = pytest.mark.backend_neutral
 
 def save_official_layout(model, path):
     """Write `model`'s weights the way the official files are laid out (legacy Keras 2 HDF5)."""
-    with h5py.File(path, "w") as f:
-        save_weights_to_hdf5_group(f, model)
-    return path
+    return save_weights_in_official_layout(model, path)
 
 
 @pytest.fixture(scope="module")
