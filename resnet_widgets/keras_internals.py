@@ -8,6 +8,7 @@ that, so they read it here and nowhere else. Where a public API exists it is use
 What is read (as of the Keras in binder/requirements.txt, 3.15):
 
     Function._nodes_by_depth     every layer call of a functional model, grouped by depth from the outputs
+    Function._run_through_graph  the walk of the graph on new inputs that clone_model(call_function=) runs
     Function (the class)         keras.src.ops.function.Function, the base of every functional model
     Sequential._functional       the functional model a built Sequential keeps (None until it is built)
     KerasTensor._keras_history   (operation, node_index, tensor_index): the layer call that made a tensor
@@ -87,6 +88,17 @@ def producer(tensor):
 def call_index(node) -> int:
     """Which call of its layer `node` is: 0 for the first, 1 for a shared layer's second call, ..."""
     return inbound_nodes(node.operation).index(node)
+
+
+def run_graph(model, inputs, call_fn):
+    """Re-run a functional model's graph on new input tensors, layer call by layer call.
+
+    `call_fn(layer, *args, **kwargs)` stands for each call and returns its output; this is the walk that
+    `keras.models.clone_model(..., call_function=...)` runs inside (inside.graph.unfold steps into nested models
+    with it). Returns the model's outputs, computed from `inputs`, in the structure of `model.output`.
+    """
+    run = _read(model, "_run_through_graph", "the walk of a functional model's graph that clone_model runs")
+    return run(inputs, operation_fn=lambda operation: operation, call_fn=call_fn)
 
 
 def save_weights_in_official_layout(model, path):

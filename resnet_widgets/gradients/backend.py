@@ -85,3 +85,63 @@ def _check_trainable(variables, trainable_ids):
                 f"variables must be trainable variables of the model; {getattr(v, 'path', v)!r} is not "
                 "(a frozen layer's weights get no gradient in a training step)"
             )
+
+
+def outputs_and_input_gradient(model, inputs, score_fn, wrt=0):
+    """A model's outputs in inference mode, and the gradient of a score of them with respect to one input.
+
+    Saliency methods need this: Grad-CAM differentiates a class score with respect to a feature map
+    (fed to the model as an extra input), a plain saliency map with respect to the image.
+
+    Args:
+        model: a built Keras model; it runs with training=False and no variable changes.
+        inputs: the model's inputs, as a list (numpy arrays or tensors), one per model input.
+        score_fn: callable (outputs) -> scalar tensor, written with keras.ops; `outputs` has the structure
+            of the model's outputs (a list for a multi-output model).
+        wrt: the position in `inputs` of the input to differentiate with respect to.
+
+    Returns:
+        (outputs, gradient): the outputs as numpy arrays (same structure as the model's), and the
+        gradient as a numpy array of the shape of `inputs[wrt]`.
+
+    Raises:
+        ValueError: `wrt` is not a position in `inputs`.
+        NotImplementedError: the active Keras backend is neither TensorFlow nor JAX.
+    """
+    import keras.ops as ops
+
+    inputs = list(inputs)
+    if isinstance(wrt, bool) or not isinstance(wrt, (int, np.integer)) or not 0 <= wrt < len(inputs):
+        raise ValueError(f"wrt must be a position in inputs, from 0 to {len(inputs) - 1}; received wrt={wrt!r}")
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        tensors = [tf.convert_to_tensor(x) for x in inputs]
+        with tf.GradientTape() as tape:
+            tape.watch(tensors[wrt])
+            outputs = model(tensors, training=False)
+            score = score_fn(outputs)
+        gradient = tape.gradient(score, tensors[wrt])
+    elif backend == "jax":
+        import jax
+
+        tensors = [ops.convert_to_tensor(x) for x in inputs]
+        trainable = [v.value for v in model.trainable_variables]
+        non_trainable = [v.value for v in model.non_trainable_variables]
+
+        def score_of(target):
+            values = tensors[:wrt] + [target] + tensors[wrt + 1 :]
+            outputs, _ = model.stateless_call(trainable, non_trainable, values, training=False)
+            return score_fn(outputs), outputs
+
+        (_, outputs), gradient = jax.value_and_grad(score_of, has_aux=True)(tensors[wrt])
+    else:
+        raise NotImplementedError(
+            f"gradients support the Keras backends {', '.join(SUPPORTED_BACKENDS)}; this session uses "
+            f"{backend!r} (set KERAS_BACKEND before importing keras)"
+        )
+    as_numpy = keras.tree.map_structure(lambda t: np.asarray(ops.convert_to_numpy(t)), outputs)
+    if gradient is None:  # the score does not depend on that input
+        return as_numpy, np.zeros(np.shape(inputs[wrt]), dtype=np.float32)
+    return as_numpy, np.asarray(ops.convert_to_numpy(gradient))
