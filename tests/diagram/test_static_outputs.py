@@ -58,6 +58,22 @@ def test_the_saved_widget_state_holds_the_scene_not_the_graph(executed):
     assert by_model["resnet50"]["expanded"] == ["conv2_block1"] and by_model["resnet50v2"]["expanded"] == []
 
 
+def whole_floats(value, where=""):
+    """Paths of floats such as 10.0 in JSON data: a browser writes them back as 10."""
+    if isinstance(value, float):
+        return [where] if value.is_integer() else []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in whole_floats(v, f"{where}/{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in whole_floats(v, f"{where}/{i}")]
+    return []
+
+
+def test_the_saved_widget_state_reads_back_the_same_from_a_browser(executed):
+    # JupyterLab re-serialises the state it saves; JavaScript has no 10.0, so such a float would change the file.
+    assert whole_floats(executed.metadata["widgets"]) == []
+
+
 BLOCKED = textwrap.dedent(
     """
     import importlib.abc, sys
