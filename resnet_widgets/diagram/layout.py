@@ -153,6 +153,11 @@ def _summary(layers: list[dict], limit: int = 22) -> str:
     return text
 
 
+def blocks_phrase(count: int) -> str:
+    """'16 residual blocks', '1 residual block'."""
+    return f"{count} residual block{'' if count == 1 else 's'}"
+
+
 def headline(graph: dict) -> list[str]:
     """The parts of the headline: name, parameters, multiply-adds, depth (and residual blocks)."""
     parts = [
@@ -162,7 +167,7 @@ def headline(graph: dict) -> list[str]:
         f"depth {graph['depth']}",
     ]
     if graph["structure"] == "residual":
-        parts.append(f"{graph['block_count']} residual blocks")
+        parts.append(blocks_phrase(graph["block_count"]))
     return parts
 
 

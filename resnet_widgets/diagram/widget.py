@@ -16,7 +16,7 @@ import traitlets
 
 from ..display import StaticPicture
 from .graph import model_graph, nodes_by_name
-from .layout import diagram_scene
+from .layout import blocks_phrase, diagram_scene
 from .png import paint_png
 from .svg import paint_svg
 
@@ -110,4 +110,4 @@ class ArchitectureDiagram(StaticPicture, anywidget.AnyWidget):
 
     def static_text(self) -> str:
         # No memory address: re-running a notebook must not change its saved text.
-        return f"ArchitectureDiagram({self._graph_dict['name']!r}, {self._graph_dict['block_count']} residual blocks)"
+        return f"ArchitectureDiagram({self._graph_dict['name']!r}, {blocks_phrase(self._graph_dict['block_count'])})"

@@ -8,9 +8,9 @@ import subprocess
 import sys
 import textwrap
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from .executed import executed_notebook
 
 pytestmark = pytest.mark.backend_neutral
 
@@ -20,18 +20,11 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 @pytest.fixture(scope="module")
 def executed():
     """A notebook with a diagram and explore(), executed as nbconvert does (widget state stored)."""
-    cells = [
-        "from resnet_widgets.diagram import ArchitectureDiagram, explore\n"
-        "from resnet_widgets.models import ResNet50",
+    return executed_notebook([
+        "from resnet_widgets.diagram import ArchitectureDiagram, explore\nfrom resnet_widgets.models import ResNet50",
         "ArchitectureDiagram(ResNet50(weights=None), expanded=['conv2_block1'])",
         "explore('ResNet50V2', input_size=32)",
-    ]
-    notebook = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(source) for source in cells],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-    )
-    NotebookClient(notebook, timeout=300, kernel_name="python3", store_widget_state=True).execute()
-    return notebook
+    ])  # fmt: skip
 
 
 @pytest.mark.parametrize("cell, text", [

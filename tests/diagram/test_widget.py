@@ -81,7 +81,7 @@ def test_the_output_keeps_a_png_an_svg_and_a_stable_line_of_text():
     widget = ArchitectureDiagram(residual_model(projection=True), expanded=["plus"])
     data, _ = widget._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data
-    assert data["text/plain"] == "ArchitectureDiagram('learner_block', 1 residual blocks)"
+    assert data["text/plain"] == "ArchitectureDiagram('learner_block', 1 residual block)"
     svg = ET.fromstring(data["image/svg+xml"])
     assert "proj" in [t.text.split()[0] for t in svg.iter("{http://www.w3.org/2000/svg}title")]
     assert data["image/svg+xml"] == to_svg(widget.graph, expanded=["plus"])  # what is open is drawn open

@@ -123,7 +123,8 @@ def start_jupyterlab(
         base_dir: an empty directory; the notebooks go in ``base_dir/notebooks``, settings, workspaces
             and runtime files next to it.
         timeout: seconds to wait for the server to answer.
-        env: extra environment variables for the server and its kernels.
+        env: extra environment variables for the server and its kernels (None removes one, e.g. to
+            drop the harness' own TF_CPP_MIN_LOG_LEVEL and see what a learner's kernel prints).
         launcher: the command that starts JupyterLab, instead of ``python -m jupyter lab`` (e.g. the
             course's own ``scripts/start_lab.py``); the harness' options are appended, and win.
 
@@ -165,6 +166,7 @@ def start_jupyterlab(
         "PYTHONUNBUFFERED": "1",
         **(env or {}),
     }
+    server_env = {key: value for key, value in server_env.items() if value is not None}
     log_path = base_dir / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(

@@ -7,33 +7,29 @@ with a fresh Jupyter data folder, so only what the script itself trusted counts 
 """
 
 import json
-import shutil
 import subprocess
 import sys
 import urllib.request
 
+import nbformat
 import pytest
 
-from .harness import REPO_ROOT, assert_no_browser_errors, new_page, open_notebook, save_screenshot, start_jupyterlab
+from ..diagram.executed import executed_notebook
+from .course_lab import COURSE, START_LAB, shut_down_kernels, start_course_lab
+from .harness import REPO_ROOT, assert_no_browser_errors, new_page, open_notebook, save_screenshot
 
 pytestmark = pytest.mark.ui
 
-COURSE = REPO_ROOT / "course"
-SCRIPT = REPO_ROOT / "scripts" / "start_lab.py"
 NOTEBOOKS = sorted(path.name for path in COURSE.glob("*.ipynb"))
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
-sys.path.insert(0, str(SCRIPT.parent))
+sys.path.insert(0, str(START_LAB.parent))
 from start_lab import LANDING  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def make_lab(tmp_path_factory):
-    base = tmp_path_factory.mktemp("make_lab")
-    shutil.copytree(COURSE, base / "notebooks")
-    server = start_jupyterlab(
-        base, timeout=180, env={"JUPYTER_DATA_DIR": str(base / "jupyter-data")}, launcher=[sys.executable, str(SCRIPT)]
-    )
+    server = start_course_lab(tmp_path_factory.mktemp("make_lab"))
     try:
         yield server
     finally:
@@ -117,15 +113,6 @@ SAVE_JS = """async (timeoutMs) => {
 }"""
 
 
-def shut_down_kernels(server):
-    """Stop every kernel the server runs (each opened notebook started one)."""
-    with urllib.request.urlopen(f"{server.url}api/sessions?token={server.token}", timeout=30) as response:
-        sessions = json.load(response)
-    for session in sessions:
-        request = urllib.request.Request(f"{server.url}api/sessions/{session['id']}?token={server.token}", method="DELETE")
-        urllib.request.urlopen(request, timeout=30).close()
-
-
 def first_changed_line(before: bytes, after: bytes) -> str:
     for number, (old, new) in enumerate(zip(before.splitlines(), after.splitlines()), 1):
         if old != new:
@@ -168,19 +155,11 @@ def test_opening_and_saving_a_notebook_leaves_it_unchanged(make_lab, browser, na
 def test_a_freshly_executed_diagram_notebook_is_unchanged_by_open_and_save(make_lab, browser):
     # What 02, 03, 04 and 06 store once they are executed again with today's widget: the scene is synced
     # as one JSON string, so no number in the saved state can come back from the browser written otherwise.
-    import nbformat
-    from nbclient import NotebookClient
-
-    cells = [
+    notebook = executed_notebook([
         "from resnet_widgets.diagram import ArchitectureDiagram, explore\nfrom resnet_widgets.models import ResNet50",
         "ArchitectureDiagram(ResNet50(weights=None), expanded=['conv3_block1'])",
         "explore('ResNet50V2', input_size=32)",
-    ]
-    notebook = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(source) for source in cells],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-    )
-    NotebookClient(notebook, timeout=300, kernel_name="python3", store_widget_state=True).execute()
+    ])  # fmt: skip
     name = "zz_executed_diagram.ipynb"
     nbformat.write(notebook, make_lab.root_dir / name)
     original = (make_lab.root_dir / name).read_bytes()

@@ -7,8 +7,8 @@ output's safe entries. Each widget output carries a PNG for that, so the learner
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
+from ..diagram.executed import executed_notebook
 from .harness import assert_no_browser_errors, new_page, open_notebook, save_screenshot
 
 pytestmark = pytest.mark.ui
@@ -32,13 +32,8 @@ OUTPUTS_JS = """() => Array.from(document.querySelectorAll('.jp-Cell.jp-CodeCell
 
 
 def test_an_untrusted_saved_notebook_shows_each_widget_as_a_picture(jupyterlab, browser):
-    notebook = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(source) for source in CELLS],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-    )
     # Executed and saved as nbconvert does; never signed, so JupyterLab does not trust it.
-    NotebookClient(notebook, timeout=300, kernel_name="python3", store_widget_state=True).execute()
-    nbformat.write(notebook, jupyterlab.root_dir / NOTEBOOK)
+    nbformat.write(executed_notebook(CELLS), jupyterlab.root_dir / NOTEBOOK)
 
     page = new_page(browser)
     try:
