@@ -1,0 +1,127 @@
+"""How the course ResNet's committed weights were made: the recipe, and the function that runs it.
+
+`scripts/pretrain_course_resnet.py` calls `pretrain_course_resnet()` with the full recipe and writes the
+weights and their record; `tests/training/test_course_resnet.py` runs the same recipe shortened and checks
+that it still reproduces the statistics recorded for the shortened run.
+
+The data is the Fashion-MNIST subset committed under datasets/ (not Debian's full copy), so the recipe
+gives the same images on every machine, with or without the system package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+
+import keras
+import numpy as np
+
+from ..data import augmentation_layers, load_dataset
+from ..models import resnet
+from .course_resnet import COURSE_RESNET_CLASSES, COURSE_RESNET_IMAGE_SIZE, course_resnet_architecture
+
+RECIPE = {
+    "epochs": 30,
+    "batch_size": 64,
+    "optimizer": "SGD",
+    "learning_rate": 0.05,  # peak; cosine decay to 0 over the run
+    "momentum": 0.9,
+    "weight_decay": 5e-4,
+    "augmentation": {"flip": "horizontal", "translation": 0.1},
+    "seed": 0,
+    "classes": list(range(len(COURSE_RESNET_CLASSES))),
+    "image_size": COURSE_RESNET_IMAGE_SIZE,
+    "data": "committed-subset",
+}
+# The shortened run the reproduction test repeats (its figures are recorded beside the full run's).
+SHORT_RUN = {"epochs": 2}
+
+
+@contextlib.contextmanager
+def _committed_subset_only():
+    """Make load_dataset skip Debian's copy, the Keras cache and downloads (the locations' documented
+    environment variables), so that it reads the subset committed under datasets/."""
+    saved = {key: os.environ.get(key) for key in ("RESNET_LAB_FASHION_MNIST_DIR", "RESNET_LAB_OFFLINE")}
+    with tempfile.TemporaryDirectory(prefix="resnet-lab-subset-") as empty:
+        os.environ["RESNET_LAB_FASHION_MNIST_DIR"] = os.path.join(empty, "no-debian-copy")
+        os.environ["RESNET_LAB_OFFLINE"] = "1"
+        try:
+            yield empty
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+def pretraining_data():
+    """The recipe's data: the committed subset's classes 0-4 at 32x32 RGB (uint8), as a data.Dataset.
+
+    Raises:
+        RuntimeError: load_dataset did not read the committed subset (its layout changed).
+    """
+    with _committed_subset_only() as empty:
+        dataset = load_dataset("fashion_mnist", image_size=RECIPE["image_size"], classes=RECIPE["classes"],
+                               cache_dir=empty)
+    if dataset.source != "committed-subset":
+        raise RuntimeError(f"the pretraining recipe needs the committed subset; load_dataset read {dataset.source}")
+    return dataset
+
+
+def pretrain_course_resnet(epochs=None, verbose=0):
+    """Train the course ResNet from scratch with RECIPE (optionally fewer epochs).
+
+    Args:
+        epochs: None for the recipe's, or fewer for a shortened run (the learning-rate schedule is
+            stretched over the epochs actually run).
+        verbose: passed to model.fit.
+
+    Returns:
+        (model, statistics): the trained keras.Model (top included) and a dict of figures:
+        epochs, final_loss (training), validation_loss, validation_accuracy, seconds, kernel_norm (the
+        L2 norm of every conv kernel together), data (source and sizes).
+    """
+    epochs = RECIPE["epochs"] if epochs is None else int(epochs)
+    dataset = pretraining_data()
+    keras.utils.set_random_seed(RECIPE["seed"])
+    network = course_resnet_architecture(num_classes=len(COURSE_RESNET_CLASSES))
+    augment = augmentation_layers(rotation=0.0, zoom=0.0, seed=RECIPE["seed"], **RECIPE["augmentation"])
+    inputs = keras.Input(network.input_shape[1:])
+    trainer = keras.Model(inputs, network(augment(inputs)))  # augmentation runs in training only
+    steps = epochs * int(np.ceil(len(dataset.y_train) / RECIPE["batch_size"]))
+    schedule = keras.optimizers.schedules.CosineDecay(RECIPE["learning_rate"], decay_steps=steps)
+    trainer.compile(
+        optimizer=keras.optimizers.SGD(schedule, momentum=RECIPE["momentum"], weight_decay=RECIPE["weight_decay"]),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    x_train = resnet.preprocess_input(dataset.x_train.astype("float32"))
+    x_val = resnet.preprocess_input(dataset.x_val.astype("float32"))
+    start = time.perf_counter()
+    history = trainer.fit(x_train, dataset.y_train, batch_size=RECIPE["batch_size"], epochs=epochs,
+                          shuffle=True, verbose=verbose)
+    seconds = time.perf_counter() - start
+    network.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    val_loss, val_accuracy = network.evaluate(x_val, dataset.y_val, batch_size=256, verbose=0)
+    statistics = {
+        "epochs": epochs,
+        "final_loss": round(float(history.history["loss"][-1]), 4),
+        "validation_loss": round(float(val_loss), 4),
+        "validation_accuracy": round(float(val_accuracy), 4),
+        "kernel_norm": round(kernel_norm(network), 3),
+        "seconds": round(seconds, 1),
+        "data": {"source": dataset.source, "train": int(len(dataset.y_train)), "validation": int(len(dataset.y_val))},
+    }
+    return network, statistics
+
+
+def kernel_norm(model):
+    """The L2 norm of all convolution kernels of `model` together: one number that moves with training."""
+    total = 0.0
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D):
+            total += float(np.sum(np.square(np.asarray(layer.kernel, dtype=np.float64))))
+    return float(np.sqrt(total))

@@ -1,0 +1,75 @@
+"""Make the course ResNet's committed weights and their record.
+
+    .venv/bin/python scripts/pretrain_course_resnet.py            # the full recipe, then the shortened run
+    .venv/bin/python scripts/pretrain_course_resnet.py --check    # only the shortened run, compared with the record
+
+Writes resnet_widgets/training/pretrained/course_resnet_fashion5.weights.h5 and .json (sha256, recipe, data,
+the accuracy reached, and the figures of the shortened run that tests/training/test_course_resnet.py repeats).
+Both files are written to a temporary name and then renamed, so a killed run leaves the old pair intact.
+Runs on the TensorFlow backend (the recorded figures are TensorFlow's); about 3 minutes on two CPU cores.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+
+from resnet_widgets.data.download import file_digest  # noqa: E402
+from resnet_widgets.training.course_resnet import (  # noqa: E402
+    COURSE_RESNET_CLASSES,
+    RECORD_FILE,
+    WEIGHTS_FILE,
+    pretrained_record,
+)
+from resnet_widgets.training.pretraining import RECIPE, SHORT_RUN, pretrain_course_resnet  # noqa: E402
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="run the shortened recipe and compare with the record")
+    args = parser.parse_args(argv)
+    print(f"keras {keras.__version__} on {keras.backend.backend()}, python {platform.python_version()}", flush=True)
+
+    _, short = pretrain_course_resnet(epochs=SHORT_RUN["epochs"])
+    print("shortened run:", json.dumps(short), flush=True)
+    if args.check:
+        recorded = pretrained_record()["short_run"]
+        print("recorded:     ", json.dumps(recorded))
+        return 0
+
+    network, full = pretrain_course_resnet(verbose=2)
+    print("full run:", json.dumps(full), flush=True)
+    temporary_weights = WEIGHTS_FILE.with_name(f".{WEIGHTS_FILE.name}.{os.getpid()}.tmp.weights.h5")
+    network.save_weights(temporary_weights)
+    record = {
+        "file": WEIGHTS_FILE.name,
+        "sha256": file_digest(temporary_weights, "sha256"),
+        "classes": list(COURSE_RESNET_CLASSES),
+        "image_size": RECIPE["image_size"],
+        "preprocessing": "caffe (resnet_widgets.models.resnet.preprocess_input)",
+        "recipe": RECIPE,
+        "made_by": "scripts/pretrain_course_resnet.py",
+        "made_with": {"keras": keras.__version__, "backend": keras.backend.backend(),
+                      "python": platform.python_version()},
+        **{key: full[key] for key in ("validation_accuracy", "validation_loss", "final_loss", "kernel_norm")},
+        "data": full["data"],
+        "training_seconds": full["seconds"],
+        "short_run": {key: value for key, value in short.items() if key != "seconds"},
+    }
+    temporary_record = RECORD_FILE.with_name(f".{RECORD_FILE.name}.{os.getpid()}.tmp")
+    temporary_record.write_text(json.dumps(record, indent=2) + "\n")
+    os.replace(temporary_weights, WEIGHTS_FILE)
+    os.replace(temporary_record, RECORD_FILE)
+    print(f"wrote {WEIGHTS_FILE} ({WEIGHTS_FILE.stat().st_size:,} bytes, sha256 {record['sha256']}) and {RECORD_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
