@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import math
 
+from ..arguments import names
 from .palette import STYLES
 
 SCENE_FORMAT = "resnet_widgets.diagram_scene/1"
@@ -511,8 +512,16 @@ def _whole_numbers(value):
     return value
 
 
+def open_names(expanded) -> list[str]:
+    """``expanded`` as a list of item names; TypeError for a single string or anything but strings."""
+    return names("expanded", expanded, meaning='the blocks to draw open, e.g. ["conv2_block1", "head"]')
+
+
 def place(scene: dict, expanded=()) -> dict:
     """Where the body's items go with the ``expanded`` items open (a running sum), and what joins them.
+
+    Names that are not items of the scene are ignored; ``expanded`` that is not a list of names raises
+    TypeError.
 
     Returns:
         ``{"width", "height", "columns": [{"x", "w", "bottom"}], "items": {name: {"x", "y", "w", "h",
@@ -520,7 +529,7 @@ def place(scene: dict, expanded=()) -> dict:
         items (with arrowheads) and the chevrons between columns.
     """
     m = scene["metrics"]
-    expanded = set(expanded)
+    expanded = set(open_names(expanded))
     half, length = m["arrow"]
     x, height = m["margin"], 0
     placed_columns, items, marks = [], {}, []

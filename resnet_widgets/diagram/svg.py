@@ -136,15 +136,16 @@ def side_by_side(*pictures: str, gap: float = 24) -> str:
         One SVG document that, like each picture, scales to the width it is shown at.
 
     Raises:
-        ValueError: no picture, or one that :func:`to_svg` did not make.
+        ValueError: no picture, or one that :func:`to_svg` did not make (the message names ``pictures``).
     """
     if not pictures:
-        raise ValueError("side_by_side needs at least one picture made by to_svg")
+        raise ValueError("pictures must be one or more SVG documents made by to_svg; received none")
     x, height, parts = 0.0, 0.0, []
     for index, svg in enumerate(pictures):
         found = _ROOT.match(svg) if isinstance(svg, str) else None
         if not found:
-            raise ValueError(f"side_by_side takes SVG documents made by to_svg; picture {index} is not one")
+            shown = repr(svg)[:60]
+            raise ValueError(f"pictures must be SVG documents made by to_svg; received pictures[{index}]={shown}")
         width, tall = float(found.group(1)), float(found.group(2))
         root = f'<svg x="{num(x)}" y="0" width="{num(width)}" height="{num(tall)}" viewBox="0 0 {num(width)} {num(tall)}"'
         parts.append(root + svg[found.end() :])

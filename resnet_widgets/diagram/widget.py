@@ -16,7 +16,7 @@ import traitlets
 
 from ..display import StaticPicture
 from .graph import model_graph, nodes_by_name
-from .layout import blocks_phrase, diagram_scene
+from .layout import blocks_phrase, diagram_scene, open_names
 from .png import paint_png
 from .svg import paint_svg
 
@@ -58,7 +58,7 @@ class ArchitectureDiagram(StaticPicture, anywidget.AnyWidget):
     def __init__(self, model, expanded=(), **kwargs):
         graph = self._graph_of(model)
         scene = diagram_scene(graph)
-        super().__init__(_scene=scene_json(scene), expanded=list(expanded), **kwargs)
+        super().__init__(_scene=scene_json(scene), expanded=open_names(expanded), **kwargs)
         self._model, self._graph_dict, self._scene_dict = model, graph, scene
 
     @staticmethod

@@ -74,9 +74,9 @@ def test_side_by_side_keeps_each_picture_whole_and_scales_as_one(resnet50_graph)
     assert [float(s.get("width")) for s in inner] == [view_box(first)[2], view_box(second)[2]]
     assert view_box(joined)[2:] == [view_box(first)[2] + 30 + view_box(second)[2], view_box(second)[3]]
     assert root.get("width") == "100%"
-    with pytest.raises(ValueError, match="made by to_svg; picture 1 is not one"):
+    with pytest.raises(ValueError, match=r"pictures must be SVG documents made by to_svg; received pictures\[1\]='<svg/>'"):
         side_by_side(first, "<svg/>")
-    with pytest.raises(ValueError, match="at least one picture"):
+    with pytest.raises(ValueError, match="pictures must be one or more SVG documents made by to_svg; received none"):
         side_by_side()
 
 
@@ -122,3 +122,12 @@ def test_svg_and_png_take_their_colours_from_the_scene(resnet50_graph):
     svg = paint_svg(scene, ["conv2_block2"])
     assert len(re.findall(r'fill="#ff00ff"', svg)) == 3  # the block's three convolutions
     assert colour_pixels(paint_png(scene, ["conv2_block2"]), "#ff00ff") > 3 * 100 * 15
+
+
+@pytest.mark.parametrize("expanded", ["conv2_block1", [3], None])
+def test_expanded_must_be_a_list_of_names(resnet50_graph, expanded):
+    # A single string would be read letter by letter and open nothing, silently.
+    with pytest.raises(TypeError, match=r"expanded must be a list of names \(strings\)"):
+        to_svg(resnet50_graph, expanded=expanded)
+    with pytest.raises(TypeError, match="expanded must be a list of names"):
+        to_png(resnet50_graph, expanded=expanded)
