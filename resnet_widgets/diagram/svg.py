@@ -2,9 +2,9 @@
 
 For places where widgets do not run: GitHub, nbviewer, static course builds, a notebook opened before
 its kernel runs. Colours are presentation attributes (not CSS), so the picture survives sanitisers that
-drop <style>. Hovering a box shows its details through SVG <title> tooltips. The picture scales to the
-width it is shown at (a viewBox and a percentage width, see :func:`shown_width`), so a wide network is
-never cut off by a narrow output area.
+drop <style>. Hovering a box shows its details through SVG <title> tooltips. A wide picture scales to
+the width it is shown at (a viewBox, width 100 %), so a network is never cut off by a narrow output area;
+a small one keeps its natural size (:func:`size_attributes`).
 """
 
 from __future__ import annotations
@@ -16,18 +16,23 @@ from .graph import model_graph
 from .layout import diagram_scene, num, place
 from .palette import FONT
 
-# The output width a picture is drawn for at its natural size; wider ones take the whole width.
-REFERENCE_WIDTH = 960
+# Pictures up to this wide keep their natural size (they fit a notebook's output area on a laptop); wider ones
+# take the width they are shown at.
+NATURAL_MAX_WIDTH = 800
 
 
-def shown_width(width: float) -> str:
-    """The picture's ``width`` attribute: its share of a REFERENCE_WIDTH output area, at most '100%'.
+def size_attributes(width: float, height: float) -> str:
+    """The root's size: natural pixels for a picture up to NATURAL_MAX_WIDTH wide, else the whole width.
 
-    A percentage (and not pixels) because JupyterLab shows SVG outputs as an <img>, whose size comes from
-    this attribute alone: in pixels it overflows a narrower area, at '100%' a small block grows to fill a
-    wide one. A share of the area does neither.
+    JupyterLab shows an SVG output as an <img>, whose size comes from these attributes alone (no CSS of the
+    notebook reaches it): pixels overflow a narrower output area, and a width of "100%" (with no height)
+    scales the picture to the area, up or down. So a wide network (a ResNet is about 1,150 px) takes the
+    area's width, and a single block keeps its size instead of growing to fill it. Where the SVG sits in the
+    page itself (nbviewer, HTML exports), ``max-width: 100%`` also shrinks a natural-size picture to fit.
     """
-    return f"{min(100.0, round(100 * width / REFERENCE_WIDTH, 1)):g}%"
+    if width <= NATURAL_MAX_WIDTH:
+        return f'width="{num(width)}" height="{num(height)}" style="max-width:100%;height:auto"'
+    return 'width="100%"'
 
 
 def _attrs(style: dict) -> str:
@@ -95,7 +100,7 @@ def paint_svg(scene: dict, expanded=()) -> str:
     width, height = max(header["w"], placed["width"]), header["h"] + placed["height"]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {num(width)} {num(height)}" '
-        f'width="{shown_width(width)}" font-family="{escape(FONT)}">'
+        f'{size_attributes(width, height)} font-family="{escape(FONT)}">'
         f'<rect width="{num(width)}" height="{num(height)}"{_attrs(scene["styles"]["background"])}/>'
         f'<g class="rnd-header">{paint_marks(header["marks"], scene)}</g>'
         f'<g class="rnd-body" {_translate(0, header["h"])}>{paint_body(scene, placed)}</g>'
@@ -112,8 +117,8 @@ def to_svg(model_or_graph, expanded=()) -> str:
             names are ignored.
 
     Returns:
-        The SVG markup: a viewBox in pixels and a percentage width (:func:`shown_width`). In a notebook,
-        ``IPython.display.SVG(to_svg(model))`` shows it.
+        The SVG markup: a viewBox in pixels, and a size that fits the output area (:func:`size_attributes`).
+        In a notebook, ``IPython.display.SVG(to_svg(model))`` shows it.
 
     Raises:
         TypeError/ValueError: as :func:`model_graph` for a bad model; ValueError for a bad graph dict.
@@ -122,7 +127,7 @@ def to_svg(model_or_graph, expanded=()) -> str:
     return paint_svg(diagram_scene(graph), expanded)
 
 
-_ROOT = re.compile(r'^<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ([\d.]+) ([\d.]+)" width="[\d.]+%"')
+_ROOT = re.compile(r'^<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ([\d.]+) ([\d.]+)"[^>]*?(?= font-family=)')
 
 
 def side_by_side(*pictures: str, gap: float = 24) -> str:
@@ -133,7 +138,7 @@ def side_by_side(*pictures: str, gap: float = 24) -> str:
         gap: pixels between two pictures.
 
     Returns:
-        One SVG document that, like each picture, scales to the width it is shown at.
+        One SVG document that, like each picture, fits the width it is shown at (:func:`size_attributes`).
 
     Raises:
         ValueError: no picture, or one that :func:`to_svg` did not make (the message names ``pictures``).
@@ -153,5 +158,5 @@ def side_by_side(*pictures: str, gap: float = 24) -> str:
     width = x - gap
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {num(width)} {num(height)}" '
-        f'width="{shown_width(width)}">{"".join(parts)}</svg>'
+        f'{size_attributes(width, height)}>{"".join(parts)}</svg>'
     )

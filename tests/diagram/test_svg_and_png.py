@@ -12,7 +12,7 @@ from PIL import Image
 
 from resnet_widgets.diagram import diagram_scene, model_graph, side_by_side, to_png, to_svg
 from resnet_widgets.diagram.palette import FAMILY_COLOURS
-from resnet_widgets.diagram.svg import REFERENCE_WIDTH, shown_width
+from resnet_widgets.diagram.svg import NATURAL_MAX_WIDTH
 from resnet_widgets.models import ResNet50
 
 pytestmark = pytest.mark.backend_neutral
@@ -55,14 +55,16 @@ def test_svg_of_an_open_block_shows_its_layers_with_shapes(resnet50_graph):
     assert view_box(svg)[2] > view_box(to_svg(resnet50_graph))[2]  # the open block widens its column
 
 
-def test_svg_scales_to_the_width_it_is_shown_at(resnet50_graph):
+def test_a_wide_svg_takes_the_width_it_is_shown_at_and_a_small_one_keeps_its_size(resnet50_graph):
     wide = ET.fromstring(to_svg(resnet50_graph))
+    assert view_box(to_svg(resnet50_graph))[2] > NATURAL_MAX_WIDTH
     assert wide.get("width") == "100%" and wide.get("height") is None  # the height follows the viewBox
     inputs = keras.Input((8, 8, 4))
-    small = to_svg(keras.Model(inputs, layers.Add()([inputs, layers.Conv2D(4, 1)(inputs)])))
-    width = view_box(small)[2]
-    assert width < REFERENCE_WIDTH
-    assert ET.fromstring(small).get("width") == shown_width(width) == f"{round(100 * width / REFERENCE_WIDTH, 1):g}%"
+    small_svg = to_svg(keras.Model(inputs, layers.Add()([inputs, layers.Conv2D(4, 1)(inputs)])))
+    small, (_, _, width, height) = ET.fromstring(small_svg), view_box(small_svg)
+    assert width <= NATURAL_MAX_WIDTH
+    assert (small.get("width"), small.get("height")) == (f"{width:g}", f"{height:g}")
+    assert small.get("style") == "max-width:100%;height:auto"  # in a page, it still shrinks to fit
 
 
 def test_side_by_side_keeps_each_picture_whole_and_scales_as_one(resnet50_graph):
@@ -73,7 +75,7 @@ def test_side_by_side_keeps_each_picture_whole_and_scales_as_one(resnet50_graph)
     assert [float(s.get("x")) for s in inner] == [0, view_box(first)[2] + 30]
     assert [float(s.get("width")) for s in inner] == [view_box(first)[2], view_box(second)[2]]
     assert view_box(joined)[2:] == [view_box(first)[2] + 30 + view_box(second)[2], view_box(second)[3]]
-    assert root.get("width") == "100%"
+    assert root.get("width") == "100%"  # two whole networks: wider than a natural-size picture may be
     with pytest.raises(ValueError, match=r"pictures must be SVG documents made by to_svg; received pictures\[1\]='<svg/>'"):
         side_by_side(first, "<svg/>")
     with pytest.raises(ValueError, match="pictures must be one or more SVG documents made by to_svg; received none"):

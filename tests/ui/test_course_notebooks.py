@@ -21,7 +21,7 @@ import time
 
 import pytest
 
-from .course_lab import COURSE, shut_down_kernels, start_course_lab
+from .course_lab import COURSE, OPENING_RACE, shut_down_kernels, start_course_lab
 from .harness import new_page, open_notebook, run_all_cells, save_artifact, save_screenshot, unexpected_browser_errors
 
 pytestmark = pytest.mark.ui
@@ -149,10 +149,8 @@ def stored_widgets_without_state(path) -> list[str]:
     return found
 
 
-# JupyterLab's widget manager sometimes loses a race between restoring saved widget state and connecting
-# the kernel, and then logs this on opening, for a model the notebook does save (jupyter-widgets/ipywidgets
-# #3823). Tolerated only before the run; stored outputs without any saved state are caught above.
-OPENING_RACE = "widget model not found"
+# OPENING_RACE (course_lab.py) is tolerated only before the run; stored outputs without any saved state,
+# which always open on that error, are caught by stored_widgets_without_state.
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

@@ -198,3 +198,21 @@ def test_side_by_side_headlines_fit_their_pictures_in_real_fonts(browser):
     assert_no_browser_errors(page)
     page.context.close()
 
+
+
+def test_static_svgs_shown_as_jupyterlab_shows_them_fit_without_growing(browser, graph):
+    # JupyterLab puts an SVG output in an <img> with no CSS of its own: the SVG's attributes decide its size.
+    from urllib.parse import quote
+
+    pictures = {"network": to_svg(graph), "block": to_svg(learner_block("my_block"), expanded=["add"])}
+    page = new_page(browser, width=1200, height=900)
+    images = "".join(f"<div style='width:966px'><img id='{name}' src='data:image/svg+xml,{quote(svg)}'></div>"
+                     for name, svg in pictures.items())  # fmt: skip
+    page.set_content(f"<!doctype html><html><body style='margin:0'>{images}</body></html>")
+    page.wait_for_function("() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    shown = page.evaluate("() => Object.fromEntries(Array.from(document.images).map(i => [i.id, i.width]))")
+    natural = {name: float(svg.split('viewBox="0 0 ')[1].split()[0]) for name, svg in pictures.items()}
+    assert natural["network"] > 966 and shown["network"] == 966  # scaled down to the area, not cut off
+    assert natural["block"] < 966 and shown["block"] == natural["block"]  # kept at its size, not blown up
+    assert_no_browser_errors(page)
+    page.context.close()

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from ..diagram.executed import executed_notebook
-from .course_lab import COURSE, START_LAB, shut_down_kernels, start_course_lab
+from .course_lab import COURSE, OPENING_RACE, START_LAB, shut_down_kernels, start_course_lab
 from .harness import REPO_ROOT, assert_no_browser_errors, new_page, open_notebook, save_screenshot
 
 pytestmark = pytest.mark.ui
@@ -95,14 +95,9 @@ def test_a_trusted_notebook_shows_its_pictures_before_any_run(make_lab, browser)
         open_notebook(page, make_lab, with_svg[0], timeout=120)
         page.wait_for_selector(".jp-RenderedSVG img", state="attached", timeout=60_000)
         assert "Cannot display an untrusted" not in page.locator(".jp-Notebook").inner_text()
-        assert_no_browser_errors(page, expected=("widget model not found",))  # see the note below
+        assert_no_browser_errors(page, expected=(OPENING_RACE,))
     finally:
         page.context.close()
-
-
-# A trusted notebook also shows its saved widgets from their stored state, but JupyterLab's widget manager
-# sometimes loses a race between restoring that state and connecting the kernel, and logs "widget model not
-# found" (jupyter-widgets/ipywidgets#3823). That is JupyterLab's; running the cell draws the widget.
 
 
 SAVE_JS = """async (timeoutMs) => {
@@ -139,7 +134,7 @@ def test_opening_and_saving_a_notebook_leaves_it_unchanged(make_lab, browser, na
     try:
         open_notebook(page, make_lab, name, timeout=120)
         assert page.evaluate(SAVE_JS, 60_000) == "saved"
-        assert_no_browser_errors(page)
+        assert_no_browser_errors(page, expected=(OPENING_RACE,))
     finally:
         page.context.close()
         shut_down_kernels(make_lab)
