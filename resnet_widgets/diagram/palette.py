@@ -19,7 +19,7 @@ IDENTITY = "#16a34a"
 PROJECTION = "#ea580c"
 FRAME = "#94a3b8"
 
-# Layer families (see layout.family): (fill, stroke) of their boxes.
+# Layer families (see family() below): (fill, stroke) of their boxes.
 FAMILY_COLOURS = {
     "conv": ("#dbeafe", "#3b82f6"),
     "dense": ("#ede9fe", "#7c3aed"),
@@ -81,8 +81,24 @@ STYLES = {
     "box-shape": _text(9.5, fill=MUTED),
     "add-plus": _line(FAMILY_COLOURS["add"][1], 1.5),
     **{
-        f"box-{family}": {"fill": fill, "stroke": stroke, "stroke-width": 1, "rx": 4}
-        for family, (fill, stroke) in FAMILY_COLOURS.items()
+        f"box-{name}": {"fill": fill, "stroke": stroke, "stroke-width": 1, "rx": 4}
+        for name, (fill, stroke) in FAMILY_COLOURS.items()
     },
     "circle-add": {"fill": FAMILY_COLOURS["add"][0], "stroke": FAMILY_COLOURS["add"][1], "stroke-width": 1.5},
 }
+
+# Which family a layer type belongs to, for its colour.
+_FAMILIES = {
+    "Conv1D": "conv", "Conv2D": "conv", "Conv3D": "conv", "DepthwiseConv2D": "conv",
+    "SeparableConv2D": "conv", "Conv2DTranspose": "conv", "Dense": "dense", "EinsumDense": "dense",
+    "BatchNormalization": "norm", "LayerNormalization": "norm", "GroupNormalization": "norm",
+    "Activation": "act", "ReLU": "act", "Softmax": "act",
+    "MaxPooling2D": "pool", "AveragePooling2D": "pool", "GlobalAveragePooling2D": "pool",
+    "GlobalMaxPooling2D": "pool", "MaxPooling1D": "pool", "GlobalAveragePooling1D": "pool",
+    "ZeroPadding2D": "pad", "ZeroPadding1D": "pad", "Add": "add", "InputLayer": "input",
+}  # fmt: skip
+
+
+def family(layer_type: str) -> str:
+    """The colour family of a layer type ('conv', 'norm', ..., 'other')."""
+    return _FAMILIES.get(layer_type, "other")

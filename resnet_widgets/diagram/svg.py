@@ -13,8 +13,9 @@ import re
 from html import escape
 
 from .graph import model_graph
-from .layout import diagram_scene, num, place
+from .layout import diagram_scene, place
 from .palette import FONT
+from .text import num
 
 # Pictures up to this wide keep their natural size (they fit a notebook's output area on a laptop); wider ones
 # take the width they are shown at.

@@ -8,7 +8,7 @@ import ipywidgets
 
 from ..arguments import MIN_IMAGE_SIZE, choice, whole_number
 from ..display import StaticPicture
-from .layout import format_count
+from .text import format_count
 from .widget import ArchitectureDiagram
 
 VARIANTS = ("ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2")

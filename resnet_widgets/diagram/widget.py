@@ -16,9 +16,10 @@ import traitlets
 
 from ..display import StaticPicture
 from .graph import model_graph, nodes_by_name
-from .layout import blocks_phrase, diagram_scene, open_names
+from .layout import diagram_scene, open_names
 from .png import paint_png
 from .svg import paint_svg
+from .text import blocks_phrase
 
 _STATIC = Path(__file__).parent / "static"
 

@@ -7,7 +7,8 @@ import pytest
 from keras import layers
 
 from resnet_widgets.diagram import diagram_scene, model_graph
-from resnet_widgets.diagram.layout import ITEM_GAP, MARGIN, format_count, format_shape, num, place, text_width
+from resnet_widgets.diagram.layout import ITEM_GAP, MARGIN, place
+from resnet_widgets.diagram.text import format_count, format_shape, num, text_width
 from resnet_widgets.diagram.palette import STYLES
 from resnet_widgets.models import ResNet50, ResNet50V2, ResNet152V2
 
