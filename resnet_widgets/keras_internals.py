@@ -16,8 +16,8 @@ What is read (as of the Keras in binder/requirements.txt, 3.15):
                                  one call (keras.src.ops.node.Node, a class Keras does not export)
     legacy_h5_format.save_weights_to_hdf5_group
                                  writes weights in the Keras 2 HDF5 layout of the official ImageNet files
-                                 (Keras 3's save_weights writes another layout); tests and notebook 04 make
-                                 stand-in weight files with it
+                                 (Keras 3's save_weights writes another layout); tests make stand-in weight
+                                 files with it (notebook 04 shows learners the public route, model.save(".h5"))
 
 tests/test_keras_internals.py reads each of them on a small model. When a Keras upgrade renames one, that
 test fails with a message naming the attribute and this module, and so does any call here at run time

@@ -180,6 +180,9 @@ ROWS = [
     Row("check_conv_block", lambda c: checks.check_conv_block(lambda x, filters: x, stride_on="2x2"), ValueError,
         "stride_on"),
     Row("check_resnet50", lambda c: checks.check_resnet50(3), TypeError, "model"),
+    Row("check_basic_block", lambda c: checks.check_basic_block("my_basic_block"), TypeError, "fn"),
+    Row("check_preact_block", lambda c: checks.check_preact_block(None), TypeError, "fn"),
+    Row("check_stage_parameters", lambda c: checks.check_stage_parameters(25_636_712), TypeError, "fn"),
 ]
 
 

@@ -79,6 +79,21 @@ def producer(tensor):
     return operation, list(node.input_tensors)
 
 
+def made_by(tensor):
+    """The name of the operation that produced a symbolic tensor."""
+    return keras_internals.producer(tensor)[0].name
+
+
+def times_called(op):
+    """How many times an operation is called in the graphs it belongs to (a shared layer: more than once)."""
+    return len(keras_internals.inbound_nodes(op))
+
+
+def input_names(op):
+    """The names of the operations whose outputs feed `op` (at its first call)."""
+    return [made_by(t) for t in keras_internals.inbound_nodes(op)[0].input_tensors]
+
+
 def walk_back(tensor, start):
     """Steps from `start` (exclusive) to `tensor`, following single-input operations backwards.
 
@@ -135,13 +150,13 @@ def read_block(block_input, output):
         if where is block_input:
             structure.residual = residual
         else:
-            structure.unreadable = keras_internals.producer(inputs[0])[0].name
+            structure.unreadable = made_by(inputs[0])
         return structure
     branches = []
     for tensor in inputs:
         steps, where = walk_back(tensor, block_input)
         if where is not block_input:
-            structure.unreadable = keras_internals.producer(tensor)[0].name
+            structure.unreadable = made_by(tensor)
             return structure
         branches.append(steps)
     index = shortcut_branch([[s.op for s in steps] for steps in branches])

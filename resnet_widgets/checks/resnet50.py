@@ -17,10 +17,11 @@ from collections import Counter
 
 import keras
 
-from .. import arguments, keras_internals
+from .. import arguments
 from ..arguments import RESNET_BLOCK_NAME
 from ..diagram.graph import model_graph
 from ..models.family import FAMILY, STAGE_NAMES
+from .reading import input_names, made_by, times_called
 from .running import close, fixed_input, set_fixed_weights
 from .verdict import CheckResult, ExerciseNotWritten
 
@@ -192,8 +193,10 @@ def _check_layers(model, result):
     if mine == expected:
         result.facts.append(f"{len(mine)} weighted layers with keras.applications' names, order and weight shapes: "
                             "the official weight files load into it")
-    result.structure = [f"{stage}: {blocks[stage]} blocks   " + ("✓" if blocks[stage] == depth else f"✗ (ResNet50: {depth})")
-                        for stage, depth in RESNET50_DEPTHS.items()] if blocks else []
+    if blocks:
+        result.structure = [f"{stage}: {blocks[stage]} blocks   " + ("✓" if blocks[stage] == depth else
+                                                                     f"✗ (ResNet50: {depth})")
+                            for stage, depth in RESNET50_DEPTHS.items()]
 
 
 # ------------------------------------------------------------------------------------------------ 2. shortcuts
@@ -243,7 +246,7 @@ def _check_shortcuts(model, result):
 def _called_once(model):
     """The operations of `model` that have one output each, in order (layers called twice are left out)."""
     return [op for op in model.operations if not isinstance(op, keras.layers.InputLayer)
-            and len(keras_internals.inbound_nodes(op)) == 1]
+            and times_called(op) == 1]
 
 
 def _outputs_by_name(model, image):
@@ -252,11 +255,6 @@ def _outputs_by_name(model, image):
     probe = keras.Model(model.input, [op.output for op in operations])
     outputs = probe(image, training=False)
     return {op.name: keras.ops.convert_to_numpy(out) for op, out in zip(operations, outputs)}
-
-
-def _inputs_of(op):
-    node = keras_internals.inbound_nodes(op)[0]
-    return [keras_internals.producer(t)[0].name for t in node.input_tensors]
 
 
 def _settings(op):
@@ -326,7 +324,7 @@ def _check_outputs(model, result):
 
 
 def _output_name(model):
-    return keras_internals.producer(model.outputs[0])[0].name
+    return made_by(model.outputs[0])
 
 
 def _shape(shape):
@@ -349,7 +347,7 @@ def _explain(mine, ref, missing_before, what):
     if missing_before:
         listed = ", ".join(_describe_layer(op) for op in missing_before)
         lines.append(f"Missing from your model just before it: {listed}.")
-    my_inputs, ref_inputs = _inputs_of(mine), _inputs_of(ref)
+    my_inputs, ref_inputs = input_names(mine), input_names(ref)
     if my_inputs != ref_inputs:
         lines.append(f"It reads {', '.join(f'`{n}`' for n in my_inputs)}; keras.applications' reads "
                      f"{', '.join(f'`{n}`' for n in ref_inputs)}.")

@@ -24,10 +24,11 @@ from .reading import describe
 KIND_NAMES = {"conv": "Conv2D", "bn": "BatchNormalization", "relu": "ReLU", "add": "Add", "pad": "ZeroPadding2D",
               "pool": "MaxPooling2D"}
 
-# Why keras.applications' epsilon, in one sentence (the sources: the released Caffe models set no eps, so
-# Caffe's default 1e-5 applies; keras-applications issue 8; cuDNN's CUDNN_BN_MIN_EPSILON is 1e-5).
-EPSILON_WHY = ("the released Caffe models use Caffe's default 1e-5, and Keras writes a hair more because cuDNN "
-               "refuses an epsilon below 1e-5")
+# Why keras.applications' epsilon, in one sentence. Sources: the released Caffe models set no eps, so Caffe's
+# default 1e-5 applies (caffe.proto); cuDNN required at least 1e-5 (CUDNN_BN_MIN_EPSILON), which float32(1e-5)
+# misses by a hair, so TensorFlow's fused_batch_norm raises it to 1.001e-5 (nn_impl.py; tensorflow issue 8090).
+EPSILON_WHY = ("the released Caffe models use Caffe's default 1e-5; Keras writes a hair more because cuDNN "
+               "required at least 1e-5, which 1e-5 in float32 misses")
 
 
 @dataclass(frozen=True)
@@ -283,9 +284,9 @@ class Comparison:
             for a, b in zip(mine, ref):
                 if a.kind == "pool" and (a.op.pool_size, a.op.strides) != (b.op.pool_size, b.op.strides):
                     self.problems.append(
-                        f"The shortcut's pooling {self.code(a)} has pool_size={a.op.pool_size}, strides={a.op.strides}; "
-                        f"it should be {b.describe()}: it keeps every other row and column, like the residual "
-                        "branch's stride.")
+                        f"The shortcut's pooling {self.code(a)} has pool_size={a.op.pool_size}, "
+                        f"strides={a.op.strides}; it should be {b.describe()}: it keeps every other row and column, "
+                        "like the residual branch's stride.")
                 self.pairs.append((a, b))
         elif not ref:
             self.problems.append(
@@ -496,15 +497,17 @@ class Comparison:
                 if self.kind.official_weights:
                     self.problems.append(
                         f"Layer names differ from keras.applications' ({listing}). Official weights are found by "
-                        "these names (load_weights(..., by_name=True), get_layer), so use f\"{name}_1_conv\" and so on.")
+                        "these names (load_weights(..., by_name=True), get_layer), so use f\"{name}_1_conv\" and so "
+                        "on.")
                 else:
-                    self.notes.append(f"Layer names differ from {_possessive(self.kind.reference)} ({listing}). Nothing loads "
-                                      "weights by them here, but the same names make summaries and diagrams "
-                                      "comparable.")
+                    self.notes.append(f"Layer names differ from {_possessive(self.kind.reference)} ({listing}). "
+                                      "Nothing loads weights by them here, but the same names make summaries and "
+                                      "diagrams comparable.")
         if wrong_other:
             listing = ", ".join(f"`{self.shown(m)}` → `{self.shown(r)}`" for m, r in wrong_other)
-            self.notes.append(f"Names of layers without weights differ from {_possessive(self.kind.reference)} ({listing}). "
-                              "Weights still load, but the same names make summaries and diagrams comparable.")
+            self.notes.append(f"Names of layers without weights differ from {_possessive(self.kind.reference)} "
+                              f"({listing}). Weights still load, but the same names make summaries and diagrams "
+                              "comparable.")
         for mine, ref in unnamed_ops:
             layer = "layers.Add(" if mine.kind == "add" else "layers.Activation('relu', "
             self.notes.append(

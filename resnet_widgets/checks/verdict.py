@@ -70,8 +70,11 @@ class CheckResult:
             return f"<div><b>{title}</b><{tag} style='margin:2px 0'>{entries}</{tag}></div>"
 
         facts = "".join(f"<div>✓ {text(fact)}</div>" for fact in self.facts)
-        seen = "".join(f"<div><code>{html.escape(line)}</code></div>" for line in self.structure)
-        seen = f"<details><summary>What the check saw</summary>{seen}</details>" if seen else ""
+        # Kept as preformatted text: the "expected:" lines line up under what they correct.
+        seen = html.escape("\n".join(self.structure))
+        opened = "" if self.passed else " open"  # when something is wrong, the picture of it is shown at once
+        seen = (f"<details{opened}><summary>What the check saw</summary><pre style='margin:2px 0'>{seen}</pre>"
+                "</details>" if seen else "")
         return (
             f"<div style='border-left:4px solid {colour};padding:4px 10px;margin:4px 0'>"
             f"<div style='color:{colour};font-weight:bold'>{html.escape(self.headline)}</div>"
@@ -95,4 +98,4 @@ class ExerciseNotWritten(NotImplementedError):
         )
 
     def _render_traceback_(self):
-        return [f"\x1b[1;34m✋ {self}\x1b[0m"]
+        return [f"\x1b[1;34m{self}\x1b[0m"]

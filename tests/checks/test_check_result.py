@@ -34,3 +34,11 @@ def test_html_escapes_what_the_learner_wrote():
 def test_verdicts_are_deterministic():
     first = str(check_identity_block(blocks.identity_block_with_relu_before_add))
     assert str(check_identity_block(blocks.identity_block_with_relu_before_add)) == first
+
+
+def test_what_the_check_saw_is_open_when_something_is_wrong_and_keeps_its_alignment():
+    failing = check_identity_block(blocks.identity_block_with_relu_before_add)._repr_html_()
+    passing = check_identity_block(blocks.correct_identity_block)._repr_html_()
+    assert "<details open><summary>What the check saw</summary><pre" in failing
+    assert "<details><summary>What the check saw</summary><pre" in passing
+    assert "\n            expected: 1x1 conv (4)" in failing  # the colons line up under each other

@@ -49,3 +49,17 @@ def test_function_argument_check_names_the_argument_and_what_it_expects():
     assert arguments.function("fn", len) is len
     with pytest.raises(TypeError, match=r"fn must be a function \(your block\); received fn='my_block'"):
         arguments.function("fn", "my_block", "your block")
+
+
+def test_the_graph_helpers_name_producers_inputs_and_calls():
+    """The checks' small graph helpers (their private reads are keras_internals', tested there)."""
+    from resnet_widgets.checks.reading import input_names, made_by, producer, times_called
+
+    x = keras.Input((4, 4, 2))
+    conv = layers.Conv2D(2, 1, name="c")
+    y = layers.ReLU(name="r")(conv(x))
+    op, inputs = producer(y)
+    assert (op.name, made_by(inputs[0]), made_by(y)) == ("r", "c", "r")
+    assert input_names(op) == ["c"] and times_called(op) == 1
+    conv(y)  # a second call of the same layer
+    assert times_called(conv) == 2
