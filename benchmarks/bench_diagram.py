@@ -66,7 +66,8 @@ def python_figures(repeats):
     rows, graphs = [], {}
     for name in VARIANTS:
         build = getattr(models, name)
-        build_s = median_seconds(lambda: build(weights=None), max(1, repeats // 3))  # the reference: the cell's own work
+        # The reference: building the model, the work the learner's cell does anyway.
+        build_s = median_seconds(lambda: build(weights=None), max(1, repeats // 3))
         model = build(weights=None)
         graph = model_graph(model)
         graphs[name] = graph
@@ -103,7 +104,9 @@ def browser_figures(graph, clicks, renders):
                                              args=CHROMIUM_ARGS)  # fmt: skip
         for render in range(renders):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_content(f"<!doctype html><html><head><style>{css}</style></head><body><div id='host'></div></body></html>")
+            page.set_content(
+                f"<!doctype html><html><head><style>{css}</style></head><body><div id='host'></div></body></html>"
+            )
             page.add_script_tag(content=source + "\nwindow.rnd = { render };", type="module")
             page.add_script_tag(content=FAKE_MODEL)
             page.wait_for_function("() => !!window.rnd")
@@ -135,7 +138,10 @@ def browser_figures(graph, clicks, renders):
 
 NOTEBOOKS = {
     "ResNet50": ["ArchitectureDiagram(ResNet50(weights=None))"],
-    "ResNet50 + ResNet50V2": ["ArchitectureDiagram(ResNet50(weights=None))", "ArchitectureDiagram(ResNet50V2(weights=None))"],
+    "ResNet50 + ResNet50V2": [
+        "ArchitectureDiagram(ResNet50(weights=None))",
+        "ArchitectureDiagram(ResNet50V2(weights=None))",
+    ],
     "ResNet152V2": ["ArchitectureDiagram(ResNet152V2(weights=None))"],
 }
 
@@ -170,8 +176,8 @@ def main():
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
           f"Keras {keras.__version__} ({keras.backend.backend()})")  # fmt: skip
     rows, graphs = python_figures(args.repeats)
-    print("\nvariant       layers blocks   build    model_graph   scene    to_svg    to_png   graph JSON  scene (synced)"
-          "   (model_graph + to_svg + to_png) / build")
+    print("\nvariant       layers blocks   build    model_graph   scene    to_svg    to_png   graph JSON"
+          "  scene (synced)   (model_graph + to_svg + to_png) / build")
     for r in rows:
         drawing = r["model_graph_s"] + r["to_svg_s"] + r["to_png_s"]
         print(f"{r['variant']:<13} {r['layers']:>6} {r['blocks']:>6} {r['build_s'] * 1000:6.0f} ms "

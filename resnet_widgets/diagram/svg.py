@@ -153,7 +153,8 @@ def side_by_side(*pictures: str, gap: float = 24) -> str:
             shown = repr(svg)[:60]
             raise ValueError(f"pictures must be SVG documents made by to_svg; received pictures[{index}]={shown}")
         width, tall = float(found.group(1)), float(found.group(2))
-        root = f'<svg x="{num(x)}" y="0" width="{num(width)}" height="{num(tall)}" viewBox="0 0 {num(width)} {num(tall)}"'
+        size = f'width="{num(width)}" height="{num(tall)}" viewBox="0 0 {num(width)} {num(tall)}"'
+        root = f'<svg x="{num(x)}" y="0" {size}'
         parts.append(root + svg[found.end() :])
         x, height = x + width + gap, max(height, tall)
     width = x - gap

@@ -76,7 +76,8 @@ def test_side_by_side_keeps_each_picture_whole_and_scales_as_one(resnet50_graph)
     assert [float(s.get("width")) for s in inner] == [view_box(first)[2], view_box(second)[2]]
     assert view_box(joined)[2:] == [view_box(first)[2] + 30 + view_box(second)[2], view_box(second)[3]]
     assert root.get("width") == "100%"  # two whole networks: wider than a natural-size picture may be
-    with pytest.raises(ValueError, match=r"pictures must be SVG documents made by to_svg; received pictures\[1\]='<svg/>'"):
+    refused = r"pictures must be SVG documents made by to_svg; received pictures\[1\]='<svg/>'"
+    with pytest.raises(ValueError, match=refused):
         side_by_side(first, "<svg/>")
     with pytest.raises(ValueError, match="pictures must be one or more SVG documents made by to_svg; received none"):
         side_by_side()

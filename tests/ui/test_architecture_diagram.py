@@ -82,7 +82,9 @@ def test_clicking_a_block_shows_its_layers_and_tells_the_kernel(page):
     small_diagram(page).locator(".rnd-node[data-name=conv3_block1]").click()
     opened = small_diagram(page).locator(".rnd-open[data-item=conv3_block1]")
     opened.wait_for(timeout=5_000)
-    shown = opened.locator(".rnd-node[data-kind=layer]").evaluate_all("nodes => nodes.map(n => n.getAttribute('data-name'))")
+    shown = opened.locator(".rnd-node[data-kind=layer]").evaluate_all(
+        "nodes => nodes.map(n => n.getAttribute('data-name'))"
+    )
     assert sorted(shown) == sorted(layers)
     assert "conv3_block1_0_conv" in shown  # the projection shortcut is drawn with the block
     assert opened.locator("path[stroke-dasharray]").count() >= 2  # the projection shortcut is dashed

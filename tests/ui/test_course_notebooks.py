@@ -35,7 +35,8 @@ TIMES: dict[str, float] = {}
 
 @pytest.fixture(scope="module")
 def course_lab(tmp_path_factory):
-    server = start_course_lab(tmp_path_factory.mktemp("course_lab"), {"RESNET_COURSE_MODE": "fast", "TF_CPP_MIN_LOG_LEVEL": None})
+    env = {"RESNET_COURSE_MODE": "fast", "TF_CPP_MIN_LOG_LEVEL": None}
+    server = start_course_lab(tmp_path_factory.mktemp("course_lab"), env)
     try:
         yield server
     finally:
@@ -71,7 +72,8 @@ READ_CELLS_JS = """() => {
             });
         }
         const source = cell.model.sharedModel.getSource();
-        cells.push({index, line: source.split('\\n').find(l => l.trim() && !l.startsWith('#')) || source.split('\\n')[0], outputs});
+        const lines = source.split('\\n');
+        cells.push({index, line: lines.find(l => l.trim() && !l.startsWith('#')) || lines[0], outputs});
     });
     return cells;
 }"""

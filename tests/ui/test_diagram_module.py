@@ -193,7 +193,8 @@ def test_side_by_side_headlines_fit_their_pictures_in_real_fonts(browser):
     assert len(report) == 2
     for texts in report:
         for text, left, right, width in texts:
-            assert 0 <= left and right <= width, f"{text!r} runs past its picture ({left:.0f}..{right:.0f} of {width:.0f})"
+            where = f"{left:.0f}..{right:.0f} of {width:.0f}"
+            assert 0 <= left and right <= width, f"{text!r} runs past its picture ({where})"
     save_screenshot(page.locator("body > div"), "diagram_side_by_side_headlines")
     assert_no_browser_errors(page)
     page.context.close()

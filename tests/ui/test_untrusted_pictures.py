@@ -25,7 +25,8 @@ OUTPUTS_JS = """() => Array.from(document.querySelectorAll('.jp-Cell.jp-CodeCell
     return {
         mimes: outputs.map(o => o.getAttribute('data-mime-type')),
         trusted: outputs.some(o => o.classList.contains('jp-mod-trusted')),
-        images: Array.from(cell.querySelectorAll('.jp-OutputArea-output img')).map(i => [i.naturalWidth, i.naturalHeight]),
+        images: Array.from(cell.querySelectorAll('.jp-OutputArea-output img'))
+            .map(i => [i.naturalWidth, i.naturalHeight]),
         text: outputs.map(o => o.innerText).join('\\n'),
     };
 })"""

@@ -56,7 +56,8 @@ export function place(scene, expanded) {
       items[item.name] = { x, y, w, h, open };
       const tip = y - 1;
       marks.push(["path", "trunk", `M${axis},${trunkFrom}L${axis},${tip - length}`]);
-      marks.push(["path", "arrowhead", `M${axis - half},${tip - length}L${axis},${tip}L${axis + half},${tip - length}Z`]);
+      const head = `M${axis - half},${tip - length}L${axis},${tip}L${axis + half},${tip - length}Z`;
+      marks.push(["path", "arrowhead", head]);
       trunkFrom = y + h;
       width = Math.max(width, w);
       y += h + m.item_gap;
@@ -125,7 +126,9 @@ export function paintBody(parent, scene, placed) {
     for (const item of column.items) {
       const at = placed.items[item.name];
       const group = el("g", {
-        transform: `translate(${at.x},${at.y})`, class: at.open ? "rnd-item rnd-open" : "rnd-item", "data-item": item.name,
+        transform: `translate(${at.x},${at.y})`,
+        class: at.open ? "rnd-item rnd-open" : "rnd-item",
+        "data-item": item.name,
       }, parent);
       if (at.open) {
         paint(group, scene.parts[item.open.part], scene, item.open.names);
@@ -245,7 +248,8 @@ function render({ model, el: host }) {
   function measureSince(start, name) {
     const items = itemCount(scene);
     afterPaint(() => {
-      performance.measure(MEASURE + name, { start, end: performance.now(), detail: { model: scene && scene.name, items } });
+      const detail = { model: scene && scene.name, items };
+      performance.measure(MEASURE + name, { start, end: performance.now(), detail });
     });
   }
 
