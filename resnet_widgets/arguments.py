@@ -136,6 +136,19 @@ def function(name, value, meaning=""):
     return value
 
 
+def names(name, value, meaning=""):
+    """Return `value` as a list of str when it is a list, tuple or set of strings (a single string is refused:
+    iterated, "conv2_block1" would be twelve one-letter names).
+
+    Raises:
+        TypeError: a string, not a collection, or a collection holding something that is not a string.
+    """
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)) \
+            or not all(isinstance(item, str) for item in value):
+        raise TypeError(f"{name} must be a list of names (strings){_meaning(meaning)}; received {_shown(name, value)}")
+    return list(value)
+
+
 def image_size(name, value, *, minimum=MIN_IMAGE_SIZE):
     """Return `value` as (height, width): an int means a square, a pair means (height, width).
 

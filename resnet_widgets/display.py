@@ -84,13 +84,17 @@ class StaticPicture:
         return len(ids)
 
 
-def figure_png(figure, dpi: int = 96) -> bytes:
-    """A matplotlib figure as PNG bytes; the figure is closed afterwards, so it never shows a second time."""
+def figure_png(figure, dpi: int = 96, tight: bool = True) -> bytes:
+    """A matplotlib figure as PNG bytes; the figure is closed afterwards, so it never shows a second time.
+
+    With ``tight`` (the default) the picture is cropped to what is drawn, plus a small border; without it,
+    it keeps the figure's own size (and is drawn once, not twice).
+    """
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
     try:
-        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
     finally:
         plt.close(figure)
     return buffer.getvalue()

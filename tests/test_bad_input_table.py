@@ -142,7 +142,12 @@ ROWS = [
     Row("model_graph", lambda c: _diagram().model_graph(3), TypeError, "model"),
     Row("to_svg", lambda c: _diagram().to_svg("not a model"), TypeError, "model"),
     Row("ArchitectureDiagram", lambda c: _diagram().ArchitectureDiagram(3), TypeError, "model"),
-    Row("diagram_layout", lambda c: _diagram().diagram_layout({}), ValueError, "graph"),
+    Row("diagram_scene", lambda c: _diagram().diagram_scene({}), ValueError, "graph"),
+    Row("to_png", lambda c: _diagram().to_png("not a model"), TypeError, "model"),
+    Row("to_svg", lambda c: _diagram().to_svg(c.tiny_model, expanded="conv2_block1"), TypeError, "expanded"),
+    Row("ArchitectureDiagram", lambda c: _diagram().ArchitectureDiagram(c.tiny_model, expanded="head"), TypeError,
+        "expanded"),
+    Row("side_by_side", lambda c: _diagram().side_by_side("<svg/>"), ValueError, "pictures"),
     Row("explore", lambda c: _diagram().explore("ResNet51"), ValueError, "variant"),
     Row("explore", lambda c: _diagram().explore("ResNet50", 16), ValueError, "input_size"),
     # gradients

@@ -1,120 +1,112 @@
-"""``to_svg``: the diagram as a static SVG string, drawn in Python from the same layout as the widget.
+"""``to_svg``: the diagram as a static SVG document, painted from the scene (:mod:`.layout`) as it is.
 
-For places where widgets do not run: GitHub, static course builds, notebooks opened without a kernel.
-Colours are inline attributes (not CSS), so the picture survives sanitisers that drop <style>.
-Hovering a box shows its details through SVG <title> tooltips.
+For places where widgets do not run: GitHub, nbviewer, static course builds, a notebook opened before
+its kernel runs. Colours are presentation attributes (not CSS), so the picture survives sanitisers that
+drop <style>. Hovering a box shows its details through SVG <title> tooltips. A wide picture scales to
+the width it is shown at (a viewBox, width 100 %), so a network is never cut off by a narrow output area;
+a small one keeps its natural size (:func:`size_attributes`).
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
 
-from .graph import model_graph, nodes_by_name
-from .layout import (
-    AXIS,
-    BOX_H,
-    HEADER_H,
-    LANE_CLOSED,
-    SHAPE_X,
-    TITLE_H,
-    diagram_layout,
-    format_count,
-    format_shape,
-    place,
-)
+from .graph import model_graph
+from .layout import diagram_scene, place
+from .palette import FONT
+from .text import num
 
-# One palette for the widget's CSS (static/diagram.css) and this file: keep them in step.
-FAMILY_COLOURS = {
-    "conv": ("#dbeafe", "#3b82f6"),
-    "dense": ("#ede9fe", "#7c3aed"),
-    "norm": ("#f1f5f9", "#94a3b8"),
-    "act": ("#fef9c3", "#ca8a04"),
-    "pool": ("#ccfbf1", "#0d9488"),
-    "pad": ("#f8fafc", "#cbd5e1"),
-    "add": ("#ffffff", "#334155"),
-    "input": ("#f1f5f9", "#64748b"),
-    "other": ("#f8fafc", "#94a3b8"),
-}
-EDGE_STYLES = {
-    "main": 'stroke="#64748b" stroke-width="1.5"',
-    "skip-identity": 'stroke="#16a34a" stroke-width="2.5"',
-    "skip-projection": 'stroke="#ea580c" stroke-width="2.5" stroke-dasharray="6 4"',
-}
-TEXT = "#0f172a"
-MUTED = "#64748b"
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
-TOP_BAR = 50  # title and legend above the columns
+# Pictures up to this wide keep their natural size (they fit a notebook's output area on a laptop); wider ones
+# take the width they are shown at.
+NATURAL_MAX_WIDTH = 800
 
 
-def describe(node: dict) -> str:
-    """The hover text of a node: name, type, output shape, parameters, multiply-adds (and shortcut)."""
-    kind = node.get("type") or node["kind"]
-    lines = [
-        f"{node['name']} ({kind})",
-        f"output {format_shape(node['output_shape'])}",
-        f"parameters {node['params']:,} (trainable {node['trainable']:,}, non-trainable {node['non_trainable']:,})",
-        f"multiply-adds {format_count(node['macs'])}",
-    ]
-    if node.get("shortcut"):
-        via = ", ".join(node["shortcut"]["layers"]) or "nothing"
-        lines.append(f"{node['shortcut']['kind']} shortcut (through {via})")
-    return "\n".join(lines)
+def size_attributes(width: float, height: float) -> str:
+    """The root's size: natural pixels for a picture up to NATURAL_MAX_WIDTH wide, else the whole width.
+
+    JupyterLab shows an SVG output as an <img>, whose size comes from these attributes alone (no CSS of the
+    notebook reaches it): pixels overflow a narrower output area, and a width of "100%" (with no height)
+    scales the picture to the area, up or down. So a wide network (a ResNet is about 1,150 px) takes the
+    area's width, and a single block keeps its size instead of growing to fill it. Where the SVG sits in the
+    page itself (nbviewer, HTML exports), ``max-width: 100%`` also shrinks a natural-size picture to fit.
+    """
+    if width <= NATURAL_MAX_WIDTH:
+        return f'width="{num(width)}" height="{num(height)}" style="max-width:100%;height:auto"'
+    return 'width="100%"'
 
 
-def _text(x, y, content, size=11, weight="normal", fill=TEXT, anchor="start", halo=False):
-    halo_attrs = ' stroke="#ffffff" stroke-width="4" paint-order="stroke"' if halo else ""
+def _attrs(style: dict) -> str:
+    return "".join(f' {key}="{num(value) if isinstance(value, (int, float)) else escape(value)}"'
+                   for key, value in style.items())  # fmt: skip
+
+
+def _tooltip(name: str, tip: list) -> str:
+    kind, *rows = tip
+    return escape("\n".join([f"{name} ({kind})"] + [f"{key} {value}" for key, value in rows]))
+
+
+def paint_marks(marks: list, scene: dict, names: list | None = None) -> str:
+    """SVG markup of ``marks`` (see :mod:`.layout`); ``names`` fills a part's node slots."""
+    styles, out = scene["styles"], []
+    for mark in marks:
+        kind = mark[0]
+        if kind == "node":
+            _, ref, _kind, tip, children = mark
+            name = names[ref] if isinstance(ref, int) else ref
+            title = f"<title>{_tooltip(name, scene['tips'][tip])}</title>" if tip is not None else ""
+            out.append(f"<g>{title}{paint_marks(children, scene, names)}</g>")
+        elif kind == "rect":
+            _, style, x, y, w, h = mark
+            out.append(f'<rect x="{num(x)}" y="{num(y)}" width="{num(w)}" height="{num(h)}"{_attrs(styles[style])}/>')
+        elif kind == "circle":
+            _, style, cx, cy, r = mark
+            out.append(f'<circle cx="{num(cx)}" cy="{num(cy)}" r="{num(r)}"{_attrs(styles[style])}/>')
+        elif kind == "path":
+            _, style, d = mark
+            out.append(f'<path d="{d}"{_attrs(styles[style])}/>')
+        elif kind == "text":
+            _, style, x, y, text = mark
+            out.append(f'<text x="{num(x)}" y="{num(y)}"{_attrs(styles[style])}>{escape(text)}</text>')
+        else:
+            raise ValueError(f"unknown mark {kind!r} in the scene")
+    return "".join(out)
+
+
+def _translate(x, y) -> str:
+    return f'transform="translate({num(x)},{num(y)})"'
+
+
+def paint_body(scene: dict, placed: dict) -> str:
+    """The body's markup (columns, connectors, items) for a :func:`place` result, in body coordinates."""
+    out = [paint_marks(placed["marks"], scene)]
+    for column, spot in zip(scene["columns"], placed["columns"]):
+        out.append(f"<g {_translate(spot['x'], 0)}>{paint_marks(column['marks'], scene)}</g>")
+        for item in column["items"]:
+            at = placed["items"][item["name"]]
+            if at["open"]:
+                opened = item["open"]
+                inner = paint_marks(scene["parts"][opened["part"]], scene, opened["names"])
+                inner += paint_marks(opened["marks"], scene)
+            else:
+                inner = paint_marks(item["marks"], scene)
+            out.append(f"<g {_translate(at['x'], at['y'])}>{inner}</g>")
+    return "".join(out)
+
+
+def paint_svg(scene: dict, expanded=()) -> str:
+    """The scene as a standalone SVG document, with the ``expanded`` items open."""
+    placed = place(scene, expanded)
+    header = scene["header"]
+    width, height = max(header["w"], placed["width"]), header["h"] + placed["height"]
     return (
-        f'<text x="{x:g}" y="{y:g}" font-size="{size}" font-weight="{weight}" fill="{fill}" '
-        f'text-anchor="{anchor}"{halo_attrs}>{escape(content)}</text>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {num(width)} {num(height)}" '
+        f'{size_attributes(width, height)} font-family="{escape(FONT)}">'
+        f'<rect width="{num(width)}" height="{num(height)}"{_attrs(scene["styles"]["background"])}/>'
+        f'<g class="rnd-header">{paint_marks(header["marks"], scene)}</g>'
+        f'<g class="rnd-body" {_translate(0, header["h"])}>{paint_body(scene, placed)}</g>'
+        "</svg>"
     )
-
-
-def _path(points, css_class, arrow=False):
-    d = "M" + " L".join(f"{points[i]:g},{points[i + 1]:g}" for i in range(0, len(points), 2))
-    marker = ' marker-end="url(#arrow)"' if arrow else ""
-    return f'<path d="{d}" fill="none" {EDGE_STYLES[css_class]}{marker}/>'
-
-
-def _bracket(x, y, h, kind, marker):
-    """The shortcut of a closed block: a bracket from above the block to below it, on the right."""
-    lane = x + LANE_CLOSED
-    top, bottom, axis = y - 5, y + h + 5, x + AXIS
-    d = (
-        f"M{axis:g},{top:g} L{lane - 6:g},{top:g} Q{lane:g},{top:g} {lane:g},{top + 6:g} "
-        f"L{lane:g},{bottom - 6:g} Q{lane:g},{bottom:g} {lane - 6:g},{bottom:g} L{axis:g},{bottom:g}"
-    )
-    style = EDGE_STYLES[f"skip-{kind}"]
-    parts = [f'<path d="{d}" fill="none" {style}/>']
-    if marker:
-        colour = "#ea580c" if kind == "projection" else "#16a34a"
-        width = 8 + 6 * len(marker)
-        parts.append(
-            f'<rect x="{lane - width / 2:g}" y="{y + h / 2 - 8:g}" width="{width:g}" height="16" rx="3" '
-            f'fill="#ffffff" stroke="{colour}" stroke-width="1.5"/>'
-        )
-        parts.append(_text(lane, y + h / 2 + 4, marker, size=9.5, fill=colour, anchor="middle"))
-    return "".join(parts)
-
-
-def _box(name, x, y, w, h, fam, label, shape, info, shape_x=None):
-    fill, stroke = FAMILY_COLOURS.get(fam, FAMILY_COLOURS["other"])
-    if fam == "add":
-        r = w / 2
-        return (
-            f'<g><title>{escape(info)}</title><circle cx="{x + r:g}" cy="{y + r:g}" r="{r:g}" fill="{fill}" '
-            f'stroke="{stroke}" stroke-width="1.5"/>'
-            f'<path d="M{x + r:g},{y + 4:g} V{y + w - 4:g} M{x + 4:g},{y + r:g} H{x + w - 4:g}" '
-            f'stroke="{stroke}" stroke-width="1.5"/></g>'
-        )
-    parts = [
-        f"<g><title>{escape(info)}</title>",
-        f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" rx="4" fill="{fill}" stroke="{stroke}"/>',
-        _text(x + w / 2, y + h / 2 + 4, label, size=10.5, anchor="middle"),
-    ]
-    if shape and shape_x is not None:
-        parts.append(_text(shape_x, y + h / 2 + 4, shape, size=9.5, fill=MUTED))
-    parts.append("</g>")
-    return "".join(parts)
 
 
 def to_svg(model_or_graph, expanded=()) -> str:
@@ -122,129 +114,51 @@ def to_svg(model_or_graph, expanded=()) -> str:
 
     Args:
         model_or_graph: a Keras functional model (see :func:`model_graph`) or a ``model_graph`` dict.
-        expanded: names of the blocks (or "stem", "head") to draw open, as the widget would.
+        expanded: names of the blocks (or "stem", "head") to draw open, as the widget would; other
+            names are ignored.
 
     Returns:
-        The SVG markup. In a notebook, ``IPython.display.SVG(to_svg(model))`` shows it.
+        The SVG markup: a viewBox in pixels, and a size that fits the output area (:func:`size_attributes`).
+        In a notebook, ``IPython.display.SVG(to_svg(model))`` shows it.
 
     Raises:
         TypeError/ValueError: as :func:`model_graph` for a bad model; ValueError for a bad graph dict.
     """
     graph = model_or_graph if isinstance(model_or_graph, dict) else model_graph(model_or_graph)
-    layout = diagram_layout(graph)
-    placed = place(layout, expanded)
-    nodes = nodes_by_name(graph)
-    width, height = placed["width"], placed["height"] + TOP_BAR
-
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{height:g}" '
-        f'viewBox="0 0 {width:g} {height:g}" font-family="{FONT}">',
-        '<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" '
-        'orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#64748b"/></marker></defs>',
-        f'<rect width="{width:g}" height="{height:g}" fill="#ffffff"/>',
-        _text(16, 22, _headline(graph), size=14, weight="bold"),
-        _legend(16, 40, graph),
-        f'<g transform="translate(0,{TOP_BAR})">',
-    ]
-    for column, spot in zip(layout["columns"], placed["columns"]):
-        out.append(_column(column, spot, placed, nodes))
-    for left, right in zip(placed["columns"], placed["columns"][1:]):
-        mid = (left["x"] + left["w"] + right["x"]) / 2
-        out.append(_text(mid, 16 + 28, "›", size=22, fill=MUTED, anchor="middle"))
-    out.append("</g></svg>")
-    return "".join(out)
+    return paint_svg(diagram_scene(graph), expanded)
 
 
-def _headline(graph: dict) -> str:
-    parts = [
-        graph["name"],
-        f"{format_count(graph['params'])} parameters",
-        f"{format_count(graph['macs'])} multiply-adds",
-        f"depth {graph['depth']}",
-    ]
-    if graph["structure"] == "residual":
-        parts.append(f"{graph['block_count']} residual blocks")
-    return " · ".join(parts)
+_ROOT = re.compile(r'^<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ([\d.]+) ([\d.]+)"[^>]*?(?= font-family=)')
 
 
-def _legend(x, y, graph):
-    if graph["structure"] != "residual":
-        return _text(x, y + 4, "a plain chain of layers (no residual blocks)", size=11, fill=MUTED)
+def side_by_side(*pictures: str, gap: float = 24) -> str:
+    """Several ``to_svg`` pictures as one, left to right, top-aligned, each at its own scale.
+
+    Args:
+        pictures: SVG documents returned by :func:`to_svg` (or :meth:`ArchitectureDiagram.to_svg`).
+        gap: pixels between two pictures.
+
+    Returns:
+        One SVG document that, like each picture, fits the width it is shown at (:func:`size_attributes`).
+
+    Raises:
+        ValueError: no picture, or one that :func:`to_svg` did not make (the message names ``pictures``).
+    """
+    if not pictures:
+        raise ValueError("pictures must be one or more SVG documents made by to_svg; received none")
+    x, height, parts = 0.0, 0.0, []
+    for index, svg in enumerate(pictures):
+        found = _ROOT.match(svg) if isinstance(svg, str) else None
+        if not found:
+            shown = repr(svg)[:60]
+            raise ValueError(f"pictures must be SVG documents made by to_svg; received pictures[{index}]={shown}")
+        width, tall = float(found.group(1)), float(found.group(2))
+        size = f'width="{num(width)}" height="{num(tall)}" viewBox="0 0 {num(width)} {num(tall)}"'
+        root = f'<svg x="{num(x)}" y="0" {size}'
+        parts.append(root + svg[found.end() :])
+        x, height = x + width + gap, max(height, tall)
+    width = x - gap
     return (
-        f'<path d="M{x:g},{y:g} h28" fill="none" {EDGE_STYLES["skip-identity"]}/>'
-        + _text(x + 34, y + 4, "identity shortcut", size=11, fill=MUTED)
-        + f'<path d="M{x + 150:g},{y:g} h28" fill="none" {EDGE_STYLES["skip-projection"]}/>'
-        + _text(x + 184, y + 4, "projection shortcut (1×1 conv)", size=11, fill=MUTED)
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {num(width)} {num(height)}" '
+        f'{size_attributes(width, height)}>{"".join(parts)}</svg>'
     )
-
-
-def _column(column, spot, placed, nodes):
-    x, axis = spot["x"], spot["x"] + AXIS
-    items = column["items"]
-    out = [
-        _text(axis, 16 + 20, column["title"], size=14, weight="bold", anchor="middle"),
-        _text(axis, 16 + 36, column["subtitle"], size=10.5, fill=MUTED, anchor="middle"),
-    ]
-    # The main path: from under the header, between items, to below the last item.
-    y_prev = 16 + HEADER_H
-    for item in items:
-        at = placed["items"][item["name"]]
-        out.append(_path([axis, y_prev, axis, at["y"] - 1], "main", arrow=True))
-        y_prev = at["y"] + at["h"]
-    for item in items:
-        at = placed["items"][item["name"]]
-        node = nodes.get(item["name"], {})
-        info = describe(node) if node else item["name"]
-        if item["kind"] == "layer":
-            out.append(_box(item["name"], x + AXIS - 60, at["y"], 120, BOX_H, item["family"], item["label"],
-                            item["shape"], info, shape_x=x + SHAPE_X))  # fmt: skip
-        elif at["open"]:
-            out.append(_open_item(item, at, nodes, info))
-        else:
-            out.append(_closed_item(item, at, info))
-    return "".join(out)
-
-
-def _closed_item(item, at, info):
-    x, y, h = at["x"], at["y"], at["h"]
-    out = []
-    if item["kind"] == "block":
-        out.append(_bracket(x, y, h, item["shortcut"], item["marker"]))
-        fill, stroke = "#ffffff", "#94a3b8"
-    else:
-        fill, stroke = "#f1f5f9", "#94a3b8"
-    out.append(f"<g><title>{escape(info)}</title>")
-    out.append(
-        f'<rect x="{x + AXIS - 60:g}" y="{y:g}" width="120" height="{h:g}" rx="6" fill="{fill}" '
-        f'stroke="{stroke}" stroke-width="1.2"/>'
-    )
-    if item["kind"] == "section":
-        out.append(_text(x + AXIS, y + 16, item["label"], size=12, weight="bold", anchor="middle"))
-        out.append(_text(x + AXIS, y + 31, item["summary"], size=9.5, fill=MUTED, anchor="middle"))
-    else:
-        out.append(_text(x + AXIS, y + h / 2 + 4, item["label"], size=12, anchor="middle"))
-        if item["badge"]:
-            out.append(_text(x + AXIS + 55, y + h / 2 + 4, item["badge"], size=10, fill=MUTED, anchor="end"))
-    out.append("</g>")
-    return "".join(out)
-
-
-def _open_item(item, at, nodes, info):
-    x, y = at["x"], at["y"]
-    geometry = item["open"]
-    out = [
-        f'<g transform="translate({x:g},{y:g})">',
-        f'<rect x="2" y="0" width="{geometry["w"] - 4:g}" height="{geometry["h"]:g}" rx="8" fill="#f8fafc" '
-        f'stroke="#cbd5e1" stroke-dasharray="4 3"/>',
-        f"<g><title>{escape(info)}</title>"
-        + _text(AXIS, TITLE_H - 13, item["name"], size=11, weight="bold", anchor="middle", halo=True)
-        + "</g>",
-    ]
-    for edge in geometry["edges"]:
-        out.append(_path(edge[1:], edge[0]))
-    for name, bx, by, bw, bh, fam, label, shape in geometry["boxes"]:
-        node = nodes.get(name)
-        shape_x = bx + bw + 6
-        out.append(_box(name, bx, by, bw, bh, fam, label, shape, describe(node) if node else name, shape_x))
-    out.append("</g>")
-    return "".join(out)

@@ -1,5 +1,6 @@
 """ArchitectureDiagram's Python side (traits, live model swaps, shipped files) and the explore() app."""
 
+import base64
 import json
 import xml.etree.ElementTree as ET
 import zipfile
@@ -10,8 +11,8 @@ import pytest
 from keras import layers
 
 import resnet_widgets.diagram as diagram_package
-from resnet_widgets.diagram import ArchitectureDiagram, explore, model_graph
-from resnet_widgets.diagram.explore import VARIANTS, build_variant, summary_html
+from resnet_widgets.diagram import ArchitectureDiagram, diagram_scene, explore, model_graph, to_svg
+from resnet_widgets.diagram.variant_explorer import VARIANTS, build_variant, summary_html
 
 pytestmark = pytest.mark.backend_neutral
 
@@ -43,22 +44,23 @@ def test_the_wheel_carries_the_es_module_and_css(tmp_path):
     assert {"resnet_widgets/diagram/static/diagram.js", "resnet_widgets/diagram/static/diagram.css"} <= set(names)
 
 
-def test_state_starts_closed_and_is_json_ready():
+def test_state_starts_closed_and_syncs_one_scene():
     widget = ArchitectureDiagram(residual_model(width=4, projection=True))
     assert widget.expanded == [] and widget.selected is None
     assert widget.graph["block_count"] == 1 and widget.graph["name"] == "learner_block"
     state = widget.get_state()
-    assert {"expanded", "selected", "_graph", "_layout"} <= set(state)
-    json.dumps(state["_graph"]), json.dumps(state["_layout"])
+    # One thing describes the picture: the scene, as one JSON string; neither the graph nor a layout.
+    assert {"expanded", "selected", "_scene"} <= set(state) and not {"_graph", "_layout"} & set(state)
+    assert json.loads(state["_scene"]) == diagram_scene(widget.graph) == widget.scene
 
 
 def test_assigning_a_rebuilt_model_redraws_and_keeps_what_still_exists():
     widget = ArchitectureDiagram(residual_model(projection=False), expanded=["plus"])
     widget.selected = "f"
-    before = widget._layout
+    before = widget._scene
     widget.model = residual_model(width=16, projection=True)  # the learner rebuilt their block
     assert widget.graph["children"][1]["children"][0]["shortcut"]["kind"] == "projection"
-    assert widget._layout != before
+    assert widget._scene != before and json.loads(widget._scene) == widget.scene
     assert widget.expanded == ["plus"] and widget.selected == "f"
     widget.model = keras.Sequential([keras.Input((3,)), layers.Dense(2, name="only")])
     assert widget.graph["structure"] == "chain"
@@ -75,12 +77,15 @@ def test_a_bad_model_changes_nothing():
         ArchitectureDiagram(object())
 
 
-def test_a_saved_notebook_keeps_a_static_picture():
+def test_the_output_keeps_a_png_an_svg_and_a_stable_line_of_text():
     widget = ArchitectureDiagram(residual_model(projection=True), expanded=["plus"])
     data, _ = widget._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/plain"] == "ArchitectureDiagram('learner_block', 1 residual block)"
     svg = ET.fromstring(data["image/svg+xml"])
     assert "proj" in [t.text.split()[0] for t in svg.iter("{http://www.w3.org/2000/svg}title")]
+    assert data["image/svg+xml"] == to_svg(widget.graph, expanded=["plus"])  # what is open is drawn open
+    assert base64.b64decode(data["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_the_widget_accepts_a_graph_dict():
@@ -115,8 +120,18 @@ def test_explore_takes_an_injected_model_factory():
 
 
 def test_explore_refuses_unknown_variants_and_sizes():
-    with pytest.raises(ValueError, match="variant must be one of ResNet50, ResNet101"):
+    with pytest.raises(ValueError, match="variant must be one of 'ResNet50', 'ResNet101'.*received variant='ResNet18'"):
         explore("ResNet18")
-    with pytest.raises(ValueError, match="input_size must be an int of at least 32"):
+    with pytest.raises(ValueError, match="input_size must be an integer >= 32"):
         build_variant("ResNet50", 16)
+    with pytest.raises(TypeError, match="input_size must be an integer >= 32.*received input_size='64'"):
+        explore("ResNet50", input_size="64")
     assert "residual blocks" in summary_html(model_graph(residual_model()))
+
+
+def test_explore_leaves_the_diagram_it_shows_as_its_picture():
+    app = explore("ResNet50", input_size=32)
+    data, _ = app._repr_mimebundle_()
+    assert data["text/plain"] == "explore('ResNet50', input_size=32)"
+    assert data["image/svg+xml"] == app.diagram.to_svg()
+    assert base64.b64decode(data["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"

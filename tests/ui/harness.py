@@ -114,14 +114,19 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_jupyterlab(base_dir: Path, timeout: float = 60, env: dict | None = None) -> JupyterLabServer:
+def start_jupyterlab(
+    base_dir: Path, timeout: float = 60, env: dict | None = None, launcher: list[str] | None = None
+) -> JupyterLabServer:
     """Start ``python -m jupyter lab`` headless on 127.0.0.1 and wait until its API answers.
 
     Args:
         base_dir: an empty directory; the notebooks go in ``base_dir/notebooks``, settings, workspaces
             and runtime files next to it.
         timeout: seconds to wait for the server to answer.
-        env: extra environment variables for the server and its kernels.
+        env: extra environment variables for the server and its kernels (None removes one, e.g. to
+            drop the harness' own TF_CPP_MIN_LOG_LEVEL and see what a learner's kernel prints).
+        launcher: the command that starts JupyterLab, instead of ``python -m jupyter lab`` (e.g. the
+            course's own ``scripts/start_lab.py``); the harness' options are appended, and win.
 
     Returns:
         The running :class:`JupyterLabServer`.
@@ -141,7 +146,7 @@ def start_jupyterlab(base_dir: Path, timeout: float = 60, env: dict | None = Non
 
     port, token = _free_port(), secrets.token_hex(16)
     command = [
-        sys.executable, "-m", "jupyter", "lab",
+        *(launcher or [sys.executable, "-m", "jupyter", "lab"]),
         "--allow-root",
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
@@ -161,6 +166,7 @@ def start_jupyterlab(base_dir: Path, timeout: float = 60, env: dict | None = Non
         "PYTHONUNBUFFERED": "1",
         **(env or {}),
     }
+    server_env = {key: value for key, value in server_env.items() if value is not None}
     log_path = base_dir / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from .drawing import ELEMENTS_JS, first_difference, static_group
 from .harness import (
     browser_measures,
     kernel_eval,
@@ -62,7 +63,7 @@ def small_diagram(page):
 
 
 def test_resnet50_shows_its_16_residual_blocks(page):
-    blocks = small_diagram(page).locator(".rnd-item[data-kind=block]")
+    blocks = small_diagram(page).locator(".rnd-node[data-kind=block]")
     assert blocks.count() == 16
     page.mouse.move(0, 0)
     shown = sorted(blocks.evaluate_all("nodes => nodes.map(n => n.getAttribute('data-name'))"))
@@ -78,13 +79,15 @@ def test_clicking_a_block_shows_its_layers_and_tells_the_kernel(page):
         "[layer['name'] for s in diagram.graph['children'] for b in s['children'] "
         "if b['name'] == 'conv3_block1' for layer in b['children']]",
     )
-    small_diagram(page).locator(".rnd-item[data-name=conv3_block1]").click()
-    opened = small_diagram(page).locator(".rnd-open[data-name=conv3_block1]")
+    small_diagram(page).locator(".rnd-node[data-name=conv3_block1]").click()
+    opened = small_diagram(page).locator(".rnd-open[data-item=conv3_block1]")
     opened.wait_for(timeout=5_000)
-    shown = opened.locator(".rnd-node").evaluate_all("nodes => nodes.map(n => n.getAttribute('data-name'))")
+    shown = opened.locator(".rnd-node[data-kind=layer]").evaluate_all(
+        "nodes => nodes.map(n => n.getAttribute('data-name'))"
+    )
     assert sorted(shown) == sorted(layers)
     assert "conv3_block1_0_conv" in shown  # the projection shortcut is drawn with the block
-    assert opened.locator(".rnd-skip-projection").count() >= 2
+    assert opened.locator("path[stroke-dasharray]").count() >= 2  # the projection shortcut is dashed
 
     wait_for_kernel_value(page, "diagram.selected", "conv3_block1")
     wait_for_kernel_value(page, "diagram.expanded", ["conv3_block1"])
@@ -95,24 +98,53 @@ def test_clicking_a_block_shows_its_layers_and_tells_the_kernel(page):
     wait_for_kernel_value(page, "diagram.selected", "conv3_block1_2_conv")
 
 
+def test_the_live_widget_draws_what_its_to_svg_draws(page):
+    diagram = small_diagram(page)
+    diagram.locator(".rnd-node[data-name=conv4_block3]").click()  # opened in the browser, synced back
+    diagram.locator(".rnd-open[data-item=conv4_block3]").wait_for(timeout=5_000)
+    wait_for_kernel_value(page, "diagram.expanded", ["conv4_block3"])
+    static = kernel_eval(page, "diagram.to_svg()")
+    for css_class in ("rnd-header", "rnd-body"):
+        drawn = page.evaluate(ELEMENTS_JS, diagram.locator(f"g.{css_class}").element_handle())
+        assert first_difference(drawn, static_group(static, css_class)) is None, css_class
+
+
+def test_opening_a_block_keeps_it_in_view_and_the_tooltip_off_it(page):
+    diagram = small_diagram(page)
+    diagram.locator(".rnd-node[data-name=conv5_block2]").click()
+    opened = diagram.locator(".rnd-open[data-item=conv5_block2]")
+    opened.wait_for(timeout=5_000)
+    view, block = diagram.locator(".rnd-view").bounding_box(), opened.bounding_box()
+    assert view["x"] - 1 <= block["x"] and block["x"] + block["width"] <= view["x"] + view["width"] + 1
+    opened.locator(".rnd-node[data-name=conv5_block2_2_conv]").hover()
+    tip = diagram.locator(".rnd-tip")
+    tip.wait_for(state="visible", timeout=5_000)
+    shown = tip.bounding_box()
+    apart = shown["x"] >= block["x"] + block["width"] or shown["x"] + shown["width"] <= block["x"]
+    assert apart, f"the tooltip {shown} covers the open block {block}"
+    save_screenshot(diagram, "diagram_resnet50_conv5_block2_open_with_tip")
+    page.mouse.move(0, 0)
+
+
 def test_a_second_click_closes_the_block(page):
     diagram = small_diagram(page)
-    diagram.locator(".rnd-item[data-name=conv4_block2]").click()
-    diagram.locator(".rnd-open[data-name=conv4_block2]").wait_for(timeout=5_000)
-    diagram.locator(".rnd-open-title[data-name=conv4_block2]").click()
-    diagram.locator(".rnd-open[data-name=conv4_block2]").wait_for(state="detached", timeout=5_000)
-    assert diagram.locator(".rnd-item[data-kind=block]").count() == 16
+    diagram.locator(".rnd-node[data-name=conv4_block2]").click()
+    opened = diagram.locator(".rnd-open[data-item=conv4_block2]")
+    opened.wait_for(timeout=5_000)
+    opened.locator(".rnd-node[data-name=conv4_block2]").click()  # its title
+    opened.wait_for(state="detached", timeout=5_000)
+    assert diagram.locator(".rnd-node[data-kind=block]").count() == 16
     wait_for_kernel_value(page, "diagram.expanded", [])
 
 
 def test_opening_from_python_opens_in_the_browser(page):
     kernel_run(page, "diagram.expanded = ['conv5_block3', 'head']")
-    small_diagram(page).locator(".rnd-open[data-name=conv5_block3]").wait_for(timeout=5_000)
-    assert small_diagram(page).locator(".rnd-open[data-name=head] .rnd-node[data-name=predictions]").count() == 1
+    small_diagram(page).locator(".rnd-open[data-item=conv5_block3]").wait_for(timeout=5_000)
+    assert small_diagram(page).locator(".rnd-open[data-item=head] .rnd-node[data-name=predictions]").count() == 1
 
 
 def test_hover_shows_shape_parameters_and_multiply_adds(page):
-    small_diagram(page).locator(".rnd-item[data-name=conv2_block1] .rnd-frame").hover()
+    small_diagram(page).locator(".rnd-node[data-name=conv2_block1] > rect").last.hover()
     tip = small_diagram(page).locator(".rnd-tip")
     tip.wait_for(state="visible", timeout=5_000)
     text = tip.inner_text()
@@ -133,32 +165,33 @@ def test_assigning_a_new_model_redraws_the_learners_block(page):
         "diagram.model = keras.Model(inputs, out, name='learner_block')",
     )
     diagram = small_diagram(page)
-    diagram.locator(".rnd-item[data-kind=block]").first.wait_for(timeout=10_000)
+    diagram.locator(".rnd-node[data-kind=block]").first.wait_for(timeout=10_000)
     page.wait_for_function(
-        "() => document.querySelectorAll('.rnd-root')[0].querySelectorAll('[data-kind=block]').length === 1",
+        "() => document.querySelectorAll('.rnd-root')[0].querySelectorAll('.rnd-node[data-kind=block]').length === 1",
         timeout=10_000,
     )
-    assert "learner_block" in diagram.locator(".rnd-headline").inner_text()
+    assert "learner_block" in diagram.locator(".rnd-header").text_content()
     kernel_run(page, "diagram.model = resnet50", timeout=60)
     page.wait_for_function(
-        "() => document.querySelectorAll('.rnd-root')[0].querySelectorAll('.rnd-item[data-kind=block]').length === 16",
+        "() => document.querySelectorAll('.rnd-root')[0].querySelectorAll('.rnd-node[data-kind=block]').length === 16",
         timeout=20_000,
     )
 
 
 def test_browser_timings_for_resnet152v2_are_recorded(page):
     big = page.locator(".rnd-root").nth(1)
-    assert big.locator(".rnd-item[data-kind=block]").count() == 50
+    assert big.locator(".rnd-node[data-kind=block]").count() == 50
     big.scroll_into_view_if_needed()
     page.mouse.move(0, 0)
     save_screenshot(big, "diagram_resnet152v2_closed")
     opened = ("conv2_block1", "conv3_block2", "conv4_block18", "conv4_block36", "conv5_block3")
     for name in opened:
-        big.locator(f".rnd-item[data-name={name}]").click()
-        big.locator(f".rnd-open[data-name={name}]").wait_for(timeout=5_000)
+        big.locator(f".rnd-node[data-name={name}]").click()
+        block = big.locator(f".rnd-open[data-item={name}]")
+        block.wait_for(timeout=5_000)
         page.wait_for_timeout(50)  # let the measure land after the frame
-        big.locator(f".rnd-open-title[data-name={name}]").click()
-        big.locator(f".rnd-open[data-name={name}]").wait_for(state="detached", timeout=5_000)
+        block.locator(f".rnd-node[data-name={name}]").click()  # its title closes it
+        block.wait_for(state="detached", timeout=5_000)
         page.wait_for_timeout(50)
     page.wait_for_timeout(100)
     timings = browser_measures(page, "resnet-diagram:", detail={"model": "resnet152v2"})
@@ -177,10 +210,10 @@ def test_explore_switches_variant_from_its_menu(page):
     app = page.locator(".widget-vbox").filter(has=page.locator(".widget-dropdown")).last
     app.locator(".widget-dropdown select").first.select_option("ResNet101")
     page.wait_for_function(
-        "() => document.querySelectorAll('.rnd-root')[2].querySelectorAll('.rnd-item[data-kind=block]').length === 33",
+        "() => document.querySelectorAll('.rnd-root')[2].querySelectorAll('.rnd-node[data-kind=block]').length === 33",
         timeout=30_000,
     )
-    assert "resnet101" in app.locator(".rnd-headline").inner_text()
+    assert "resnet101" in app.locator(".rnd-header").text_content()
     assert "44,707,176" in app.inner_text()  # the summary's parameter count
     wait_for_kernel_value(page, "app.diagram.graph['block_count']", 33)
     page.mouse.move(0, 0)

@@ -1,6 +1,9 @@
-// ArchitectureDiagram's browser side: draws the layout Python computed (resnet_widgets/diagram/layout.py)
-// as SVG. Python says what to show and where; this module only stacks items (place, a running sum that
-// mirrors layout.place), draws them, and syncs `expanded` and `selected` back.
+// ArchitectureDiagram's browser side: a thin painter of the scene Python computed
+// (resnet_widgets/diagram/layout.py, the `_scene` trait, one JSON string). Every mark, text, colour and
+// coordinate comes from the scene; this module only stacks the items for the open blocks (`place`, which
+// mirrors layout.place line by line), writes the marks as SVG elements with the scene's attributes (as
+// svg.py does), and handles the pointer: open/close, select, hover, pan and zoom. It syncs back
+// `expanded` and `selected`.
 //
 // Timing marks for the benchmarks (read by tests/ui through performance.getEntriesByName):
 //   resnet-diagram:first-render   render() called -> first frame painted after drawing
@@ -13,7 +16,7 @@ const MEASURE = "resnet-diagram:";
 const MIN_ZOOM = 0.25;
 const MAX_ZOOM = 2.5;
 const MAX_VIEW_HEIGHT = 640;
-let instances = 0;
+const TIP_GAP = 12; // between the tooltip and what it describes
 
 function el(tag, attrs, parent, text) {
   const node = document.createElementNS(NS, tag);
@@ -31,207 +34,127 @@ function html(tag, className, parent, text) {
   return node;
 }
 
-export function formatCount(value) {
-  if (value === null || value === undefined) return "?";
-  for (const [size, suffix] of [[1e9, "G"], [1e6, "M"], [1e3, "k"]]) {
-    if (Math.abs(value) >= size) {
-      const scaled = value / size;
-      return (scaled < 100 ? String(Number(scaled.toPrecision(3))) : scaled.toFixed(0)) + " " + suffix;
-    }
-  }
-  return String(value);
-}
-
-export function formatShape(shape) {
-  if (!shape) return "";
-  if (shape.length && Array.isArray(shape[0])) return shape.map(formatShape).join(" | ");
-  const dims = shape.length > 1 ? shape.slice(1) : shape;
-  return dims.map((d) => (d === null ? "?" : String(d))).join("×");
-}
-
-// Absolute positions for the layout with `expanded` items open: mirrors layout.place in Python.
-export function place(layout, expanded) {
-  const c = layout.constants;
-  let x = c.margin;
+// Where the body's items go with the `expanded` items open, and the marks that join them: mirrors
+// layout.place in Python (tests/ui/test_diagram_module.py compares the two).
+export function place(scene, expanded) {
+  const m = scene.metrics;
+  const [half, length] = m.arrow;
+  let x = m.margin;
   let height = 0;
   const columns = [];
   const items = {};
-  for (const column of layout.columns) {
+  const marks = [];
+  for (const column of scene.columns) {
     let width = column.w;
-    let y = c.margin + c.header_h + c.top_gap;
+    const axis = x + m.axis;
+    let y = m.margin + m.header_h + m.top_gap;
+    let trunkFrom = m.margin + m.header_h;
     for (const item of column.items) {
       const open = expanded.has(item.name) && !!item.open;
       const w = open ? item.open.w : item.w;
       const h = open ? item.open.h : item.h;
       items[item.name] = { x, y, w, h, open };
+      const tip = y - 1;
+      marks.push(["path", "trunk", `M${axis},${trunkFrom}L${axis},${tip - length}`]);
+      const head = `M${axis - half},${tip - length}L${axis},${tip}L${axis + half},${tip - length}Z`;
+      marks.push(["path", "arrowhead", head]);
+      trunkFrom = y + h;
       width = Math.max(width, w);
-      y += h + c.item_gap;
+      y += h + m.item_gap;
     }
-    columns.push({ x, w: width, bottom: y - c.item_gap });
-    height = Math.max(height, y - c.item_gap);
-    x += width + c.column_gap;
+    columns.push({ x, w: width, bottom: y - m.item_gap });
+    height = Math.max(height, y - m.item_gap);
+    x += width + m.column_gap;
   }
-  return { width: x - c.column_gap + c.margin, height: height + c.margin, columns, items };
-}
-
-function indexGraph(graph) {
-  const nodes = new Map();
-  const stack = [...(graph.children || [])];
-  while (stack.length) {
-    const node = stack.pop();
-    nodes.set(node.name, node);
-    if (node.children) stack.push(...node.children);
+  for (let i = 0; i + 1 < columns.length; i++) {
+    const left = columns[i];
+    const right = columns[i + 1];
+    marks.push(["text", "chevron", (left.x + left.w + right.x) / 2, m.margin + 28, "›"]);
   }
-  return nodes;
+  return { width: x - m.column_gap + m.margin, height: height + m.margin, columns, items, marks };
 }
 
-function headline(graph) {
-  const parts = [
-    graph.name,
-    `${formatCount(graph.params)} parameters`,
-    `${formatCount(graph.macs)} multiply-adds`,
-    `depth ${graph.depth}`,
-  ];
-  if (graph.structure === "residual") parts.push(`${graph.block_count} residual blocks`);
-  return parts.join(" · ");
-}
-
-function describe(node) {
-  const rows = [
-    ["output", formatShape(node.output_shape)],
-    ["parameters", `${node.params.toLocaleString("en-US")}`],
-    ["", `trainable ${node.trainable.toLocaleString("en-US")} · non-trainable ${node.non_trainable.toLocaleString("en-US")}`],
-    ["multiply-adds", formatCount(node.macs)],
-  ];
-  if (node.shortcut) {
-    const via = node.shortcut.layers.length ? node.shortcut.layers.join(", ") : "nothing (x passes unchanged)";
-    rows.push(["shortcut", `${node.shortcut.kind}, through ${via}`]);
-  }
-  return { title: node.name, kind: node.type || node.kind, rows };
-}
-
-function path(points, cls, parent, arrow) {
-  let d = `M${points[0]},${points[1]}`;
-  for (let i = 2; i < points.length; i += 2) d += ` L${points[i]},${points[i + 1]}`;
-  const attrs = { d, class: `rnd-edge rnd-${cls}` };
-  if (arrow) attrs["marker-end"] = `url(#${arrow})`;
-  return el("path", attrs, parent);
-}
-
-function drawBox(parent, name, x, y, w, h, family, label, shape, shapeX) {
-  const g = el("g", { class: `rnd-node rnd-fam-${family}`, "data-name": name, "data-kind": "layer" }, parent);
-  if (family === "add") {
-    const r = w / 2;
-    el("circle", { cx: x + r, cy: y + r, r }, g);
-    el("path", { class: "rnd-plus", d: `M${x + r},${y + 4} V${y + w - 4} M${x + 4},${y + r} H${x + w - 4}` }, g);
-    return g;
-  }
-  el("rect", { x, y, width: w, height: h, rx: 4 }, g);
-  el("text", { x: x + w / 2, y: y + h / 2 + 4, "text-anchor": "middle", class: "rnd-label" }, g, label);
-  if (shape && shapeX !== undefined) el("text", { x: shapeX, y: y + h / 2 + 4, class: "rnd-shape" }, g, shape);
-  return g;
-}
-
-function drawClosed(parent, item, at, c) {
-  const { x, y, h } = at;
-  const axis = x + c.axis;
-  const g = el("g", {
-    class: `rnd-item rnd-${item.kind}`, "data-name": item.name, "data-kind": item.kind, tabindex: 0,
-  }, parent);
-  if (item.kind === "block") {
-    const lane = x + c.lane_closed;
-    const top = y - 5;
-    const bottom = y + h + 5;
-    el("path", {
-      class: `rnd-edge rnd-skip-${item.shortcut}`,
-      d: `M${axis},${top} L${lane - 6},${top} Q${lane},${top} ${lane},${top + 6} L${lane},${bottom - 6} ` +
-        `Q${lane},${bottom} ${lane - 6},${bottom} L${axis},${bottom}`,
-    }, g);
-    if (item.marker) {
-      const width = 8 + 6 * item.marker.length;
-      el("rect", {
-        class: `rnd-marker rnd-marker-${item.shortcut}`, x: lane - width / 2, y: y + h / 2 - 8, width, height: 16, rx: 3,
-      }, g);
-      el("text", {
-        class: `rnd-marker-text rnd-marker-${item.shortcut}`, x: lane, y: y + h / 2 + 4, "text-anchor": "middle",
-      }, g, item.marker);
+// The scene's marks as SVG elements under `parent`; `names` fills a part's node slots (svg.paint_marks).
+export function paint(parent, marks, scene, names) {
+  const styled = (tag, style, attrs, text) => {
+    const node = el(tag, attrs, parent, text);
+    const values = scene.styles[style];
+    for (const key in values) node.setAttribute(key, values[key]);
+    return node;
+  };
+  for (const mark of marks) {
+    switch (mark[0]) {
+      case "node": {
+        const [, ref, kind, tip, children] = mark;
+        const name = typeof ref === "number" ? names[ref] : ref;
+        const group = el("g", { class: `rnd-node rnd-${kind}`, "data-name": name, "data-kind": kind }, parent);
+        if (tip !== null) group.setAttribute("data-tip", tip);
+        if (kind !== "layer") group.setAttribute("tabindex", 0);
+        paint(group, children, scene, names);
+        break;
+      }
+      case "rect": {
+        const [, style, x, y, width, height] = mark;
+        styled("rect", style, { x, y, width, height });
+        break;
+      }
+      case "circle": {
+        const [, style, cx, cy, r] = mark;
+        styled("circle", style, { cx, cy, r });
+        break;
+      }
+      case "path":
+        styled("path", mark[1], { d: mark[2] });
+        break;
+      case "text": {
+        const [, style, x, y, text] = mark;
+        styled("text", style, { x, y }, text);
+        break;
+      }
+      default:
+        throw new Error(`unknown mark ${mark[0]} in the diagram scene`);
     }
   }
-  el("rect", { class: "rnd-frame", x: axis - 60, y, width: 120, height: h, rx: 6 }, g);
-  if (item.kind === "section") {
-    el("text", { class: "rnd-title", x: axis, y: y + 16, "text-anchor": "middle" }, g, item.label);
-    el("text", { class: "rnd-summary", x: axis, y: y + 31, "text-anchor": "middle" }, g, item.summary);
-  } else {
-    el("text", { class: "rnd-block-label", x: axis, y: y + h / 2 + 4, "text-anchor": "middle" }, g, item.label);
-    if (item.badge) {
-      el("text", { class: "rnd-badge", x: axis + 55, y: y + h / 2 + 4, "text-anchor": "end" }, g, item.badge);
-    }
-  }
-  return g;
 }
 
-function drawOpen(parent, item, at, c) {
-  const geometry = item.open;
-  const g = el("g", {
-    class: `rnd-item rnd-open rnd-${item.kind}`, "data-name": item.name, "data-kind": item.kind,
-    transform: `translate(${at.x},${at.y})`,
-  }, parent);
-  el("rect", { class: "rnd-open-frame", x: 2, y: 0, width: geometry.w - 4, height: geometry.h, rx: 8 }, g);
-  for (const edge of geometry.edges) path(edge.slice(1), edge[0], g);
-  const title = el("g", { class: "rnd-open-title", "data-name": item.name, "data-kind": item.kind, tabindex: 0 }, g);
-  el("rect", { class: "rnd-hit", x: c.axis - 66, y: 2, width: 132, height: 22 }, title);
-  el("text", { class: "rnd-title rnd-halo", x: c.axis, y: 17, "text-anchor": "middle" }, title, `${item.name} ▴`);
-  for (const [name, bx, by, bw, bh, family, label, shape] of geometry.boxes) {
-    drawBox(g, name, bx, by, bw, bh, family, label, shape, bx + bw + 6);
-  }
-  return g;
-}
-
-function drawDiagram(svg, layout, placed, expanded) {
-  const c = layout.constants;
-  svg.textContent = "";
-  const defs = el("defs", {}, svg);
-  const marker = el("marker", {
-    id: svg.dataset.arrow, viewBox: "0 0 8 8", refX: 7, refY: 4, markerWidth: 7, markerHeight: 7, orient: "auto",
-  }, defs);
-  el("path", { d: "M0,0 L8,4 L0,8 z", class: "rnd-arrowhead" }, marker);
-  const root = el("g", {}, svg);
-  const trunks = el("g", { class: "rnd-trunks" }, root);
-  layout.columns.forEach((column, i) => {
+// The body (columns, connectors, items) for a `place` result, as svg.paint_body writes it.
+export function paintBody(parent, scene, placed) {
+  paint(parent, placed.marks, scene);
+  scene.columns.forEach((column, i) => {
     const spot = placed.columns[i];
-    const axis = spot.x + c.axis;
-    el("text", { class: "rnd-column-title", x: axis, y: c.margin + 20, "text-anchor": "middle" }, root, column.title);
-    el("text", { class: "rnd-column-subtitle", x: axis, y: c.margin + 36, "text-anchor": "middle" }, root, column.subtitle);
-    let yPrev = c.margin + c.header_h;
+    paint(el("g", { transform: `translate(${spot.x},0)` }, parent), column.marks, scene);
     for (const item of column.items) {
       const at = placed.items[item.name];
-      path([axis, yPrev, axis, at.y - 1], "main", trunks, svg.dataset.arrow);
-      yPrev = at.y + at.h;
-    }
-    for (const item of column.items) {
-      const at = placed.items[item.name];
-      if (item.kind === "layer") {
-        drawBox(root, item.name, spot.x + c.axis - 60, at.y, 120, c.box_h, item.family, item.label, item.shape,
-          spot.x + 136);
-      } else if (at.open) {
-        drawOpen(root, item, at, c);
+      const group = el("g", {
+        transform: `translate(${at.x},${at.y})`,
+        class: at.open ? "rnd-item rnd-open" : "rnd-item",
+        "data-item": item.name,
+      }, parent);
+      if (at.open) {
+        paint(group, scene.parts[item.open.part], scene, item.open.names);
+        paint(group, item.open.marks, scene);
       } else {
-        drawClosed(root, item, at, c);
+        paint(group, item.marks, scene);
       }
     }
-    if (i + 1 < layout.columns.length) {
-      const next = placed.columns[i + 1];
-      el("text", {
-        class: "rnd-chevron", x: (spot.x + spot.w + next.x) / 2, y: c.margin + 28, "text-anchor": "middle",
-      }, root, "›");
-    }
   });
+}
+
+function background(svg, scene, width, height) {
+  const rect = el("rect", { width, height, class: "rnd-background" }, svg);
+  for (const key in scene.styles.background) rect.setAttribute(key, scene.styles.background[key]);
 }
 
 function afterPaint(callback) {
   // requestAnimationFrame runs before the frame is painted; the timeout after it runs once it is.
   requestAnimationFrame(() => setTimeout(callback, 0));
 }
+
+function itemCount(scene) {
+  return scene ? scene.columns.reduce((n, column) => n + column.items.length, 0) : 0;
+}
+
+let instances = 0;
 
 function render({ model, el: host }) {
   const id = ++instances;
@@ -240,8 +163,8 @@ function render({ model, el: host }) {
 
   const root = html("div", "rnd-root", host);
   const bar = html("div", "rnd-bar", root);
-  const title = html("div", "rnd-headline", bar);
-  const legend = html("div", "rnd-legend", bar);
+  const header = el("svg", { class: "rnd-header-svg" }, bar);
+  const hint = html("span", "rnd-hint", bar);
   const tools = html("div", "rnd-tools", bar);
   const buttons = {};
   for (const [key, text, tip] of [
@@ -255,15 +178,10 @@ function render({ model, el: host }) {
     buttons[key].type = "button";
   }
   const view = html("div", "rnd-view", root);
-  const svg = document.createElementNS(NS, "svg");
-  svg.setAttribute("class", "rnd-svg");
-  svg.dataset.arrow = `rnd-arrow-${id}`;
-  view.appendChild(svg);
+  const svg = el("svg", { class: "rnd-svg" }, view);
   const tip = html("div", "rnd-tip", root);
 
-  let layout = null;
-  let graph = null;
-  let nodes = new Map();
+  let scene = null;
   let placed = null;
   let zoom = 1;
   let expanded = new Set();
@@ -286,52 +204,74 @@ function render({ model, el: host }) {
 
   function markSelected() {
     const selected = model.get("selected");
-    for (const node of svg.querySelectorAll(".rnd-selected")) node.classList.remove("rnd-selected");
+    for (const node of root.querySelectorAll(".rnd-selected")) node.classList.remove("rnd-selected");
     if (!selected) return;
-    for (const node of svg.querySelectorAll("[data-name]")) {
-      if (node.getAttribute("data-name") === selected) node.classList.add("rnd-selected");
+    for (const node of svg.querySelectorAll("[data-name], [data-item]")) {
+      const name = node.getAttribute("data-name") || node.getAttribute("data-item");
+      if (name === selected) node.classList.add("rnd-selected");
     }
   }
 
   function draw() {
-    if (!layout) return;
-    placed = place(layout, expanded);
-    drawDiagram(svg, layout, placed, expanded);
+    if (!scene) return;
+    placed = place(scene, expanded);
+    svg.textContent = "";
+    background(svg, scene, placed.width, placed.height);
+    paintBody(el("g", { class: "rnd-body" }, svg), scene, placed);
     applyZoom();
     markSelected();
   }
 
-  function loadModel() {
-    layout = model.get("_layout");
-    graph = model.get("_graph");
-    nodes = indexGraph(graph || {});
+  function loadScene() {
+    const text = model.get("_scene");
+    scene = text ? JSON.parse(text) : null;
     expanded = new Set(model.get("expanded") || []);
-    if (!layout || !layout.columns) {
-      svg.textContent = "";
-      title.textContent = "no model";
+    header.textContent = "";
+    svg.textContent = "";
+    if (!scene) {
+      hint.textContent = "no model";
       return;
     }
-    title.textContent = headline(graph);
-    legend.textContent = "";
-    if (graph.structure === "residual") {
-      html("span", "rnd-swatch rnd-swatch-identity", legend);
-      html("span", "", legend, "identity shortcut");
-      html("span", "rnd-swatch rnd-swatch-projection", legend);
-      html("span", "", legend, "projection shortcut");
-      html("span", "rnd-hint", legend, "click a block to open it");
-    } else {
-      html("span", "rnd-hint", legend, "a plain chain of layers (no residual blocks)");
-    }
-    placed = place(layout, expanded);
+    const { w, h, marks } = scene.header;
+    // The header keeps its own size (no zoom): the buttons wrap below it where the row is too narrow, and
+    // only an output narrower than the headline itself scales it down (it is never cut off).
+    header.setAttribute("viewBox", `0 0 ${w} ${h}`);
+    header.style.width = `${w}px`;
+    background(header, scene, w, h);
+    paint(el("g", { class: "rnd-header" }, header), marks, scene);
+    hint.textContent = scene.hint;
+    placed = place(scene, expanded);
     zoom = fitZoom();
     draw();
   }
 
   function measureSince(start, name) {
-    const items = layout ? layout.columns.reduce((n, col) => n + col.items.length, 0) : 0;
+    const items = itemCount(scene);
     afterPaint(() => {
-      performance.measure(MEASURE + name, { start, end: performance.now(), detail: { model: graph && graph.name, items } });
+      const detail = { model: scene && scene.name, items };
+      performance.measure(MEASURE + name, { start, end: performance.now(), detail });
     });
+  }
+
+  // Keep an opened block in view with the columns beside it (the block itself if they do not fit).
+  function reveal(name) {
+    const at = placed.items[name];
+    const index = placed.columns.findIndex((c) => at.x >= c.x && at.x < c.x + c.w);
+    const left = placed.columns[Math.max(0, index - 1)];
+    const right = placed.columns[Math.min(placed.columns.length - 1, index + 1)];
+    const width = view.clientWidth;
+    let from = left.x * zoom;
+    let to = (right.x + right.w) * zoom;
+    if (to - from > width) {
+      from = at.x * zoom;
+      to = (at.x + at.w) * zoom;
+    }
+    if (from < view.scrollLeft) view.scrollLeft = from;
+    else if (to > view.scrollLeft + width) view.scrollLeft = Math.min(from, to - width);
+    const top = at.y * zoom;
+    const bottom = (at.y + at.h) * zoom;
+    if (top < view.scrollTop || bottom - top > view.clientHeight) view.scrollTop = top;
+    else if (bottom > view.scrollTop + view.clientHeight) view.scrollTop = bottom - view.clientHeight;
   }
 
   function toggle(name) {
@@ -340,6 +280,7 @@ function render({ model, el: host }) {
     if (opening) expanded.add(name);
     else expanded.delete(name);
     draw();
+    if (opening) reveal(name);
     measureSince(start, opening ? "expand" : "collapse");
     model.set("expanded", [...expanded]);
     model.set("selected", name);
@@ -376,32 +317,45 @@ function render({ model, el: host }) {
     }
   });
 
-  // Hover: the node's details next to the pointer.
-  svg.addEventListener("pointermove", (event) => {
-    const hit = target(event);
-    const node = hit && nodes.get(hit.getAttribute("data-name"));
-    if (!node) {
-      tip.style.display = "none";
-      return;
-    }
-    const info = describe(node);
-    if (tip.dataset.name !== node.name) {
-      tip.dataset.name = node.name;
+  // Hover: the node's details beside the item it belongs to (not over it), at the pointer's height.
+  function showTip(hit, event) {
+    const [kind, ...rows] = scene.tips[Number(hit.getAttribute("data-tip"))];
+    const name = hit.getAttribute("data-name");
+    if (tip.dataset.name !== name) {
+      tip.dataset.name = name;
       tip.textContent = "";
-      const head = html("div", "rnd-tip-title", tip, info.title);
-      html("span", "rnd-tip-kind", head, ` ${info.kind}`);
+      const head = html("div", "rnd-tip-title", tip, name);
+      html("span", "rnd-tip-kind", head, ` ${kind}`);
       const table = html("table", "", tip);
-      for (const [key, value] of info.rows) {
+      for (const [key, value] of rows) {
         const row = html("tr", "", table);
         html("th", "", row, key);
         html("td", "", row, value);
       }
     }
-    const box = root.getBoundingClientRect();
     tip.style.display = "block";
-    const left = Math.min(event.clientX - box.left + 14, box.width - tip.offsetWidth - 4);
+    const box = root.getBoundingClientRect();
+    const width = tip.offsetWidth;
+    const height = tip.offsetHeight;
+    // Beside the whole item (an open block stays readable), else beside the hovered box itself.
+    let left = null;
+    for (const anchor of [(hit.closest("[data-item]") || hit).getBoundingClientRect(), hit.getBoundingClientRect()]) {
+      if (box.right - anchor.right - TIP_GAP >= width) left = anchor.right - box.left + TIP_GAP;
+      else if (anchor.left - box.left - TIP_GAP >= width) left = anchor.left - box.left - TIP_GAP - width;
+      if (left !== null) break;
+    }
+    if (left === null) left = box.width - width; // no room on either side: as far right as it goes
+    const top = Math.min(Math.max(0, event.clientY - box.top - height / 2), Math.max(0, box.height - height));
     tip.style.left = `${Math.max(0, left)}px`;
-    tip.style.top = `${event.clientY - box.top + 16}px`;
+    tip.style.top = `${top}px`;
+  }
+  svg.addEventListener("pointermove", (event) => {
+    const hit = target(event);
+    if (!hit || !hit.hasAttribute("data-tip")) {
+      tip.style.display = "none";
+      return;
+    }
+    showTip(hit, event);
   });
   svg.addEventListener("pointerleave", () => {
     tip.style.display = "none";
@@ -461,18 +415,20 @@ function render({ model, el: host }) {
     model.save_changes();
   });
 
-  const onLayout = () => loadModel();
+  const onScene = () => loadScene();
   const onExpanded = () => {
     const next = new Set(model.get("expanded") || []);
     if (next.size === expanded.size && [...next].every((n) => expanded.has(n))) return;
+    const opened = [...next].filter((n) => !expanded.has(n));
     expanded = next;
     draw();
+    if (opened.length && placed.items[opened[0]]) reveal(opened[0]);
   };
-  model.on("change:_layout", onLayout);
+  model.on("change:_scene", onScene);
   model.on("change:expanded", onExpanded);
   model.on("change:selected", markSelected);
 
-  loadModel();
+  loadScene();
   // The first frame after drawing: width may only be known now that the output is attached.
   afterPaint(() => {
     if (placed && view.clientWidth) {
@@ -484,14 +440,13 @@ function render({ model, el: host }) {
     }
     const endMark = `${MEASURE}render-end-${id}`;
     performance.mark(endMark);
-    const items = layout ? layout.columns.reduce((n, col) => n + col.items.length, 0) : 0;
     performance.measure(`${MEASURE}first-render`, {
-      start: startMark, end: endMark, detail: { model: graph && graph.name, items },
+      start: startMark, end: endMark, detail: { model: scene && scene.name, items: itemCount(scene) },
     });
   });
 
   return () => {
-    model.off("change:_layout", onLayout);
+    model.off("change:_scene", onScene);
     model.off("change:expanded", onExpanded);
     model.off("change:selected", markSelected);
     window.removeEventListener("pointermove", onDragMove);

@@ -6,7 +6,9 @@ from html import escape
 
 import ipywidgets
 
-from .layout import format_count
+from ..arguments import MIN_IMAGE_SIZE, choice, whole_number
+from ..display import StaticPicture
+from .text import format_count
 from .widget import ArchitectureDiagram
 
 VARIANTS = ("ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2")
@@ -18,18 +20,17 @@ def build_variant(name: str, input_size: int, include_top: bool = True):
 
     Raises:
         ValueError: ``name`` is not one of VARIANTS, or ``input_size`` is below 32.
+        TypeError: ``input_size`` is not a whole number.
     """
-    if name not in VARIANTS:
-        raise ValueError(f"variant must be one of {', '.join(VARIANTS)}; got {name!r}")
-    _check_input_size(input_size)
+    choice("variant", name, VARIANTS)
+    input_size = _check_input_size(input_size)
     from .. import models  # imported late: building needs Keras, showing the menu does not
 
     return getattr(models, name)(weights=None, include_top=include_top, input_shape=(input_size, input_size, 3))
 
 
-def _check_input_size(input_size) -> None:
-    if not isinstance(input_size, int) or input_size < 32:
-        raise ValueError(f"input_size must be an int of at least 32 (pixels); got {input_size!r}")
+def _check_input_size(input_size) -> int:
+    return whole_number("input_size", input_size, minimum=MIN_IMAGE_SIZE, meaning="pixels on each side")
 
 
 def summary_html(graph: dict) -> str:
@@ -55,7 +56,25 @@ def summary_html(graph: dict) -> str:
     )
 
 
-def explore(variant: str = "ResNet50", input_size: int = 224, model_factory=None) -> ipywidgets.VBox:
+class ExploreApp(StaticPicture, ipywidgets.VBox):
+    """The app :func:`explore` returns: menus, summary and diagram; it leaves the diagram's picture behind.
+
+    Attributes: ``diagram`` (the :class:`ArchitectureDiagram`), ``variant`` and ``input_size`` (the two
+    menus), ``summary`` (the figures). Where widgets cannot render, the output shows the diagram that was
+    on screen when the app was displayed, as a PNG (and SVG), and one stable line of text.
+    """
+
+    def static_png(self) -> bytes:
+        return self.diagram.to_png()
+
+    def static_svg(self) -> str:
+        return self.diagram.to_svg()
+
+    def static_text(self) -> str:
+        return f"explore({self.variant.value!r}, input_size={self.input_size.value})"
+
+
+def explore(variant: str = "ResNet50", input_size: int = 224, model_factory=None) -> ExploreApp:
     """A small app: a variant menu, an input-size menu, the diagram and a summary of the chosen model.
 
     Args:
@@ -65,16 +84,16 @@ def explore(variant: str = "ResNet50", input_size: int = 224, model_factory=None
             (``resnet_widgets.models``). Tests and courses can pass their own.
 
     Returns:
-        An ``ipywidgets.VBox``; its ``.diagram`` attribute is the :class:`ArchitectureDiagram`, and
-        ``.variant``/``.input_size`` are the two menus.
+        An :class:`ExploreApp` (an ``ipywidgets.VBox``); its ``.diagram`` attribute is the
+        :class:`ArchitectureDiagram`, and ``.variant``/``.input_size`` are the two menus.
 
     Raises:
         ValueError: ``variant`` or ``input_size`` is not allowed.
+        TypeError: ``input_size`` is not a whole number.
     """
     factory = model_factory or build_variant
-    if variant not in VARIANTS:
-        raise ValueError(f"variant must be one of {', '.join(VARIANTS)}; got {variant!r}")
-    _check_input_size(input_size)  # before the menu is made: sorted() would fail on a str with a bare TypeError
+    choice("variant", variant, VARIANTS)
+    input_size = _check_input_size(input_size)  # before the menu is made: sorted() needs numbers
     sizes = sorted(set(INPUT_SIZES) | {input_size}, reverse=True)
     wide = {"description_width": "initial"}
     variant_menu = ipywidgets.Dropdown(options=VARIANTS, value=variant, description="variant", style=wide)
@@ -97,8 +116,6 @@ def explore(variant: str = "ResNet50", input_size: int = 224, model_factory=None
 
     variant_menu.observe(rebuild, names="value")
     size_menu.observe(rebuild, names="value")
-    app = ipywidgets.VBox(
-        [ipywidgets.HBox([variant_menu, size_menu, status]), ipywidgets.HBox([summary]), diagram]
-    )
+    app = ExploreApp([ipywidgets.HBox([variant_menu, size_menu, status]), ipywidgets.HBox([summary]), diagram])
     app.diagram, app.variant, app.input_size, app.summary = diagram, variant_menu, size_menu, summary
     return app

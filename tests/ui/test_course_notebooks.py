@@ -1,0 +1,186 @@
+"""Every course notebook, run in JupyterLab in Chromium as a learner runs it, in fast mode.
+
+One test per notebook in course/ (new notebooks join by being there). Each runs all cells and then
+checks what a learner would see:
+    - no page error or console error (on opening, and while running);
+    - no stored widget output without its saved state (trusted, it opens on "model not found");
+    - no stderr output in any cell;
+    - every widget rendered (no "Loading widget...", no "Error displaying widget");
+    - every widget output carries a static picture (a PNG) and a text line without a memory address,
+      for untrusted notebooks, GitHub and nbviewer;
+    - nothing in an output area wider than the area itself (scrollWidth <= clientWidth);
+and saves a screenshot of the whole notebook as test-artifacts/ui/course_<notebook>.png.
+
+The server is started the way `make lab` starts it (scripts/start_lab.py) on a copy of course/, with
+RESNET_COURSE_MODE=fast and without the harness' TF_CPP_MIN_LOG_LEVEL, so kernels print what a
+learner's kernel prints. Run times are printed and saved to test-artifacts/ui/course_times.json.
+"""
+
+import json
+import time
+
+import pytest
+
+from .course_lab import COURSE, OPENING_RACE, shut_down_kernels, start_course_lab
+from .harness import new_page, open_notebook, run_all_cells, save_artifact, save_screenshot, unexpected_browser_errors
+
+pytestmark = pytest.mark.ui
+
+NOTEBOOKS = sorted(path.name for path in COURSE.glob("*.ipynb"))
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDTH = 1280  # a laptop's browser window; the file browser is folded away, as open_notebook does
+RUN_TIMEOUT = 900  # seconds per notebook: fast mode takes at most 2 minutes on 2 cores; CI may be slower
+TIMES: dict[str, float] = {}
+
+
+@pytest.fixture(scope="module")
+def course_lab(tmp_path_factory):
+    env = {"RESNET_COURSE_MODE": "fast", "TF_CPP_MIN_LOG_LEVEL": None}
+    server = start_course_lab(tmp_path_factory.mktemp("course_lab"), env)
+    try:
+        yield server
+    finally:
+        server.stop()
+        if TIMES:
+            save_artifact("course_times.json", TIMES)
+
+
+# Per code cell: its index among all cells, first source line, and per output what the model holds and
+# what the page shows.
+READ_CELLS_JS = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const cells = [];
+    panel.content.widgets.forEach((cell, index) => {
+        if (cell.model.type !== 'code') return;
+        const shown = Array.from(cell.node.querySelectorAll('.jp-OutputArea-output'));
+        const outputs = [];
+        for (let i = 0; i < cell.model.outputs.length; i++) {
+            const out = cell.model.outputs.get(i).toJSON();
+            const node = shown[i];
+            const text = node ? node.innerText : '';
+            outputs.push({
+                type: out.output_type,
+                name: out.name || null,
+                stream: out.output_type === 'stream' ? String(out.text).slice(0, 300) : null,
+                mimes: Object.keys(out.data || {}),
+                plain: out.data && out.data['text/plain'] ? String(out.data['text/plain']).slice(0, 200) : null,
+                height: node ? node.offsetHeight : 0,
+                broken: /Error displaying widget|Loading widget/.test(text),
+                fallback: !!(node && node.querySelector('.jp-RenderedImage')),
+                scrollWidth: node ? node.scrollWidth : 0,
+                clientWidth: node ? node.clientWidth : 0,
+            });
+        }
+        const source = cell.model.sharedModel.getSource();
+        const lines = source.split('\\n');
+        cells.push({index, line: lines.find(l => l.trim() && !l.startsWith('#')) || lines[0], outputs});
+    });
+    return cells;
+}"""
+
+WIDGETS_SETTLED_JS = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    return panel.content.widgets.every(cell => {
+        if (cell.model.type !== 'code') return true;
+        const shown = Array.from(cell.node.querySelectorAll('.jp-OutputArea-output'));
+        for (let i = 0; i < cell.model.outputs.length; i++) {
+            const data = cell.model.outputs.get(i).toJSON().data || {};
+            if (!data['""" + WIDGET_MIME + """']) continue;
+            const node = shown[i];
+            if (!node || node.offsetHeight < 10 || /Loading widget/.test(node.innerText)) return false;
+        }
+        return true;
+    });
+}"""
+
+
+def problems_in(cells: list[dict]) -> list[str]:
+    """What a learner should not see, one line each, naming the cell."""
+    found = []
+    for cell in cells:
+        where = f"cell {cell['index']} ({cell['line'][:60]!r})"
+        for out in cell["outputs"]:
+            if out["type"] == "stream" and out["name"] == "stderr":
+                found.append(f"{where} writes to stderr: {out['stream']!r}")
+            if out["type"] == "error":
+                found.append(f"{where} raised")
+            if WIDGET_MIME in out["mimes"]:
+                if out["broken"] or out["height"] < 10 or out["fallback"]:
+                    found.append(f"{where}: a widget did not render (height {out['height']} px)")
+                if "image/png" not in out["mimes"]:
+                    found.append(f"{where}: a widget output has no static picture (image/png) for untrusted viewers")
+                if out["plain"] is None or " object at 0x" in out["plain"] or "(children=" in out["plain"]:
+                    found.append(f"{where}: a widget output's text is {out['plain']!r}, not one stable line")
+            if out["scrollWidth"] > out["clientWidth"]:
+                found.append(f"{where}: an output is {out['scrollWidth']} px wide in a {out['clientWidth']} px area")
+    return found
+
+
+def screenshot_whole_notebook(page, name: str) -> None:
+    """A screenshot of the whole notebook: the window is made as tall as the notebook for it."""
+    # The notebook scrolls inside its panel: back to the top, then as tall as its cells (not the empty room
+    # JupyterLab leaves below the last cell).
+    height = page.evaluate(
+        """() => {
+            const panel = window.jupyterapp.shell.currentWidget;
+            panel.node.querySelector('.jp-WindowedPanel-outer').scrollTop = 0;
+            const cells = panel.node.querySelectorAll('.jp-Cell');
+            const last = cells[cells.length - 1].getBoundingClientRect();
+            return last.bottom + 40;
+        }"""
+    )
+    page.set_viewport_size({"width": WIDTH, "height": min(int(height), 16_000)})
+    page.wait_for_timeout(800)
+    save_screenshot(page, f"course_{name.removesuffix('.ipynb')}")
+
+
+def stored_widgets_without_state(path) -> list[str]:
+    """Stored widget outputs whose model the notebook does not save: opened trusted, each shows
+    "Error displaying widget: model not found" until its cell runs again."""
+    notebook = json.loads(path.read_text())
+    saved = notebook["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    models = set(saved.get("state", {}))
+    found = []
+    for index, cell in enumerate(notebook["cells"]):
+        for out in cell.get("outputs", []):
+            view = out.get("data", {}).get(WIDGET_MIME)
+            if view and view.get("model_id") not in models:
+                found.append(f"cell {index}: its stored widget output has no saved widget state, so the notebook "
+                             "opens on 'Error displaying widget: model not found' (store the widget state when "
+                             "executing it, e.g. nbclient store_widget_state=True)")  # fmt: skip
+    return found
+
+
+# OPENING_RACE (course_lab.py) is tolerated only before the run; stored outputs without any saved state,
+# which always open on that error, are caught by stored_widgets_without_state.
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_a_course_notebook_runs_clean_in_jupyterlab(course_lab, browser, name):
+    problems = stored_widgets_without_state(COURSE / name)
+    page = new_page(browser, width=WIDTH, height=1000)
+    try:
+        open_notebook(page, course_lab, name, timeout=180)
+        page.wait_for_timeout(1000)  # let stored widgets try to render
+        on_opening = unexpected_browser_errors(page, expected=(OPENING_RACE,))
+        problems += [f"on opening: {error}" for error in on_opening]
+        page.console_errors.clear()
+        page.page_errors.clear()
+        started = time.monotonic()
+        try:
+            run_all_cells(page, timeout=RUN_TIMEOUT)
+        except AssertionError as error:  # a cell raised: report it with the rest, after the screenshot
+            problems.append(str(error))
+        TIMES[name] = round(time.monotonic() - started, 1)
+        print(f"\n{name}: all cells ran in {TIMES[name]} s (fast mode, in JupyterLab)")
+        try:
+            page.wait_for_function(WIDGETS_SETTLED_JS, timeout=60_000, polling=500)
+        except Exception:  # reported below, output by output
+            pass
+        problems += problems_in(page.evaluate(READ_CELLS_JS))
+        problems += [f"while running: {error}" for error in unexpected_browser_errors(page)]
+        screenshot_whole_notebook(page, name)
+    finally:
+        page.context.close()
+        shut_down_kernels(course_lab)
+    assert not problems, f"{name} in JupyterLab:\n" + "\n".join(problems)
