@@ -1,0 +1,131 @@
+"""What the live dashboard shows, as plain data: shared by the plotly widget, the static picture and the
+text lines, and read by tests without a browser.
+
+Two panels, loss and accuracy; in each, every run has a training curve (per batch, Keras' running mean of
+the epoch so far) and a validation curve (one point per epoch). Runs are told apart by colour, training
+and validation by the line (solid / dotted with markers).
+"""
+
+from __future__ import annotations
+
+import math
+
+PANELS = ("loss", "accuracy")
+COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+KINDS = ("train", "validation")
+
+
+def _round(value, digits=5):
+    """Fewer digits, so the figure's JSON stays small; plotting needs no more."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, max(0, digits - 1 - int(math.floor(math.log10(abs(value))))))
+
+
+def panel_metric(run, panel):
+    """The metric name a run reports for a panel ("accuracy" may be "sparse_categorical_accuracy", ...)."""
+    names = set(run.batch) | {name for name in run.epoch if not name.startswith("val_")}
+    if panel in names:
+        return panel
+    if panel == "accuracy":
+        for name in sorted(names):
+            if name.endswith("accuracy") or name == "acc":
+                return name
+    return None
+
+
+def trace_specs(history):
+    """One dict per curve: run, panel, kind, name, color, dash, x, y (lists of floats)."""
+    specs = []
+    for index, run in enumerate(history.runs.values()):
+        color = COLORS[index % len(COLORS)]
+        for panel in PANELS:
+            metric = panel_metric(run, panel)
+            if metric is None:
+                continue
+            train = run.batch.get(metric) or run.epoch.get(metric)
+            validation = run.epoch.get(f"val_{metric}")
+            for kind, series in (("train", train), ("validation", validation)):
+                xs, ys = series.points() if series is not None else ([], [])
+                specs.append({
+                    "run": run.name, "panel": panel, "kind": kind,
+                    "name": f"{run.name} · {'train' if kind == 'train' else 'validation'}",
+                    "color": color, "dash": "solid" if kind == "train" else "dot",
+                    "x": [_round(x, 6) for x in xs], "y": [_round(y) for y in ys],
+                })
+    return specs
+
+
+def format_seconds(seconds):
+    """0:42, 3:07, 1:02:03."""
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_bytes(count):
+    return f"{count / 2**30:.1f} GiB" if count >= 2**30 else f"{count / 2**20:.0f} MiB"
+
+
+def progress_parts(history, memory=None):
+    """The status line's parts for the current run: run, epoch, batch, ETA, images/s, learning rate, setup, memory."""
+    run = history.current
+    if run is None:
+        return ["waiting for fit"]
+    fraction, left = history.progress(run)
+    parts = [f"{run.name}", f"epoch {min(run.current_epoch + 1, max(run.epochs, 1))}/{run.epochs}"]
+    if run.steps:
+        parts.append(f"batch {run.current_batch}/{run.steps}")
+    parts.append(f"{fraction:.0%}")
+    parts.append(("ETA " + format_seconds(left)) if run.running else "done")
+    rate = history.images_per_second(run)
+    if rate is not None:
+        parts.append(f"{rate:,.0f} {'images' if run.batch_size else 'batches'}/s")
+    if run.learning_rate is not None:
+        parts.append(f"lr {run.learning_rate:.2g}")
+    if run.setup:
+        parts.append(run.setup)
+    if memory:
+        parts.append(f"GPU memory {format_bytes(memory)}")
+    return parts
+
+
+def epoch_line(history):
+    """A plain progress line for the last finished epoch of the current run (terminals, logs)."""
+    run = history.current
+    values = []
+    for name, series in run.epoch.items():
+        if series.latest is not None:
+            values.append(f"{name} {series.latest[1]:.4g}")
+    rate = history.images_per_second(run)
+    tail = [f"{rate:,.0f} {'images' if run.batch_size else 'batches'}/s"] if rate else []
+    _, left = history.progress(run)
+    if run.running and left is not None:
+        tail.append(f"ETA {format_seconds(left)}")
+    return " · ".join([f"{run.name}: epoch {run.epochs_done}/{run.epoch_offset + run.epochs}"] + values + tail)
+
+
+def static_figure(history, title=""):
+    """The dashboard as a matplotlib figure (the static picture for exports and nbval)."""
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(1, 2, figsize=(10, 3.4), layout="constrained")
+    specs = trace_specs(history)
+    for ax, panel in zip(axes, PANELS):
+        for spec in (s for s in specs if s["panel"] == panel and s["x"]):
+            style = {"color": spec["color"], "linewidth": 1.4}
+            if spec["kind"] == "validation":
+                style.update(linestyle=":", marker="o", markersize=4)
+            ax.plot(spec["x"], spec["y"], label=spec["name"], **style)
+        ax.set_title(panel, fontsize=10)
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+    handles, labels = axes[0].get_legend_handles_labels()
+    if handles:
+        axes[1].legend(handles, labels, fontsize=8, loc="best")
+    if title:
+        figure.suptitle(title, fontsize=10)
+    return figure
