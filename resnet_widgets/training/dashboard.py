@@ -78,6 +78,7 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
 
         self.figure = go.FigureWidget(layout=go.Layout(
             height=340,
+            autosize=True,
             margin={"l": 60, "r": 20, "t": 40, "b": 45},
             xaxis={"domain": [0, 0.46], "title": {"text": "epoch"}},
             xaxis2={"domain": [0.54, 1], "title": {"text": "epoch"}, "anchor": "y2"},
@@ -229,7 +230,8 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         return figure_png(static_figure(self.history, self.title))
 
     def static_text(self):
-        runs = ", ".join(f"{run.name} ({run.epochs_done} epochs)" for run in self.history.runs.values())
+        runs = ", ".join(f"{run.name} ({run.epochs_done} epoch{'' if run.epochs_done == 1 else 's'})"
+                         for run in self.history.runs.values())
         return f"LiveDashboard({self.title!r}: {runs or 'no runs yet'})"
 
     def state_bytes(self):
