@@ -39,7 +39,7 @@ test-jax: setup
 	KERAS_BACKEND=jax $(PYTEST) $(XDIST) -m backend_neutral tests
 
 # Student copies of the course in course-student/: every ### BEGIN/END SOLUTION region becomes
-# `raise NotImplementedError`, outputs cleared.
+# `raise NotImplementedError`, outputs and saved widget state (metadata.widgets) cleared.
 student: setup
 	$(PY) scripts/make_student_notebooks.py --source course --dest course-student
 

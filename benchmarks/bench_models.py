@@ -49,7 +49,7 @@ def compare(variant, batch, rounds, size=224):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variants", nargs="*", default=list(models.FAMILY))
+    parser.add_argument("--variants", nargs="*", default=list(models.KERAS_VARIANTS))
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--batch", type=int, default=8)
     args = parser.parse_args()

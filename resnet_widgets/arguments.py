@@ -125,25 +125,38 @@ def choice(name, value, allowed, meaning=""):
     return value
 
 
+def function(name, value, meaning=""):
+    """Return `value` when it can be called (a function, a class, any callable object).
+
+    Raises:
+        TypeError: not callable; the message says what kind of function is expected (`meaning`).
+    """
+    if not callable(value):
+        raise TypeError(f"{name} must be a function{_meaning(meaning)}; received {_shown(name, value)}")
+    return value
+
+
 def image_size(name, value, *, minimum=MIN_IMAGE_SIZE):
     """Return `value` as (height, width): an int means a square, a pair means (height, width).
+
+    Numpy integers count as ints. `minimum` defaults to the ResNets' 32 px; a resize that serves other
+    models too (the data layer) passes its own.
 
     Raises:
         TypeError: not an int or a pair of ints.
         ValueError: a side smaller than `minimum` pixels.
     """
+    pixels = f"{minimum} pixel{'' if minimum == 1 else 's'}"
     sides = (value, value) if _is_whole(value) else value
     if isinstance(sides, (str, bytes)) or not hasattr(sides, "__len__") or len(sides) != 2 \
             or not all(_is_whole(side) for side in sides):
         raise TypeError(
-            f"{name} must be an integer or a (height, width) pair of integers, each >= {minimum} pixels; "
+            f"{name} must be an integer or a (height, width) pair of integers, each >= {pixels}; "
             f"received {_shown(name, value)}"
         )
     if min(int(side) for side in sides) < minimum:
-        raise ValueError(
-            f"{name} must be at least {minimum} pixels on each side (five stride-2 steps leave 1x1 at "
-            f"{MIN_IMAGE_SIZE} px); received {_shown(name, value)}"
-        )
+        why = f" (five stride-2 steps leave 1x1 at {MIN_IMAGE_SIZE} px)" if minimum == MIN_IMAGE_SIZE else ""
+        raise ValueError(f"{name} must be at least {pixels} on each side{why}; received {_shown(name, value)}")
     return int(sides[0]), int(sides[1])
 
 

@@ -6,9 +6,10 @@ Everything here is a plain function returning data, so the notebook shows it and
 import importlib.metadata
 import os
 import platform
-import socket
 import sys
-import threading
+
+from . import arguments
+from .io import OFFLINE_VARIABLE, can_connect, offline
 
 PACKAGES = ("keras", "tensorflow", "tensorflow-cpu", "jax", "jupyterlab", "ipywidgets", "anywidget", "plotly",
             "matplotlib", "nbval")
@@ -28,31 +29,37 @@ def package_versions(names=PACKAGES):
 
 
 def is_online(host=WEIGHTS_HOST, timeout=2.0):
-    """True when a TCP connection to `host` opens within `timeout` seconds.
+    """True when a TCP connection to `host` (a (name, port) pair) opens within `timeout` seconds.
 
-    Name resolution can hang far longer than a connect timeout on a closed network, so the whole
-    attempt runs in a daemon thread that is abandoned after `timeout`.
+    The same probe the downloads use (resnet_widgets.io.can_connect): name resolution included, it never
+    waits longer than `timeout`.
+
+    Raises:
+        TypeError / ValueError: `host` not a (name, port) pair, or `timeout` not a number > 0.
     """
-    result = []
-
-    def attempt():
-        try:
-            with socket.create_connection(host, timeout=timeout):
-                result.append(True)
-        except (OSError, RuntimeError):  # RuntimeError: pytest-socket's block in tests
-            result.append(False)
-
-    thread = threading.Thread(target=attempt, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    return bool(result and result[0])
+    if isinstance(host, (str, bytes)) or not hasattr(host, "__len__") or len(host) != 2 \
+            or not isinstance(host[0], str):
+        raise TypeError(
+            f"host must be a (name, port) pair such as ('storage.googleapis.com', 443); received host={host!r}"
+        )
+    port = arguments.whole_number("host[1]", host[1], minimum=1, maximum=65535, meaning="the port")
+    timeout = arguments.real_number("timeout", timeout, minimum=0, open_minimum=True, meaning="seconds")
+    return can_connect(host[0], port, timeout)[0]
 
 
 def environment_report(check_network=True):
     """A dict describing this machine as the course sees it.
 
-    Keys: python, platform, keras_backend, packages, gpu, course_mode, online, keras_cache.
+    Args:
+        check_network: probe the weights' host (at most 2 s). Never done when RESNET_LAB_OFFLINE is set.
+
+    Keys: python, platform, keras_backend, packages, gpu, course_mode, online (True, False, or None when not
+    checked), offline (RESNET_LAB_OFFLINE is set), keras_cache (where the ImageNet weights are kept).
+
+    Raises:
+        TypeError: check_network not True or False.
     """
+    check_network = arguments.boolean("check_network", check_network)
     import keras
 
     from .mode import course_mode, gpu_available
@@ -65,7 +72,8 @@ def environment_report(check_network=True):
         "packages": package_versions(),
         "gpu": gpu_available(),
         "course_mode": course_mode(),
-        "online": is_online() if check_network else None,
+        "online": is_online() if check_network and not offline() else None,
+        "offline": offline(),
         "keras_cache": os.path.dirname(cache_path("x")),
     }
 
@@ -75,6 +83,8 @@ def format_report(report):
     online = {True: "yes (ImageNet weights and tf_flowers can be downloaded)",
               False: "no (everything offline still works: weights=None, Fashion-MNIST)",
               None: "not checked"}[report["online"]]
+    if report.get("offline"):
+        online = f"not checked: downloads are turned off ({OFFLINE_VARIABLE} is set)"
     lines = [
         f"Python         {report['python']}  ({report['platform']})",
         f"Keras backend  {report['keras_backend']}",

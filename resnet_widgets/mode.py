@@ -6,6 +6,8 @@ else fast. Each lab's `parameters` cell calls `course_mode()` and may override t
 
 import os
 
+from . import arguments
+
 MODES = ("auto", "fast", "full")
 
 
@@ -42,14 +44,15 @@ def course_mode(requested=None):
         "fast" or "full".
 
     Raises:
-        ValueError: if the requested mode (or the environment variable) is not one of MODES.
+        ValueError: the requested mode (or the environment variable) is not one of MODES; the message
+            names `requested` or RESNET_COURSE_MODE, and the modes.
     """
-    source = "mode"
+    name = "requested"
     if requested is None:
-        requested, source = os.environ.get("RESNET_COURSE_MODE", "auto"), "RESNET_COURSE_MODE"
-    value = str(requested).strip().lower()
-    if value not in MODES:
-        raise ValueError(f"{source} must be one of {', '.join(MODES)}; received {requested!r}")
+        requested, name = os.environ.get("RESNET_COURSE_MODE", "auto"), "RESNET_COURSE_MODE"
+    # Case and spaces are forgiven ("FULL " from a shell); anything else is a mistake to point at.
+    value = requested.strip().lower() if isinstance(requested, str) else requested
+    arguments.choice(name, value, MODES, meaning="the course mode")
     if value == "auto":
         return "full" if gpu_available() else "fast"
     return value

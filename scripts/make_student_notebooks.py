@@ -11,8 +11,12 @@ In the course notebooks, exercise solutions sit between nbgrader-style markers i
 
 In the copy, the lines from `### BEGIN SOLUTION` to `### END SOLUTION` (markers included) become one
 `raise NotImplementedError(...)` at the marker's indentation. Outputs and execution counts are cleared
-everywhere, so a learner starts from a clean notebook and no output gives a solution away. Files other
-than notebooks (images, data) are copied as they are.
+everywhere, and so is the saved widget state (`metadata.widgets`: it holds what the solved notebook drew),
+so a learner starts from a clean notebook and no output gives a solution away. Files other than notebooks
+(images, data) are copied as they are.
+
+The exercise checks (`resnet_widgets.checks`) take the learner's function, so in a copy "Run All" stops at
+the first exercise's check with one friendly line ("Not written yet: ...") rather than a traceback.
 """
 
 import argparse
@@ -64,7 +68,7 @@ def strip_solutions(source):
 
 
 def student_notebook(notebook):
-    """A student copy of a notebook (nbformat node): solutions stripped, outputs cleared.
+    """A student copy of a notebook (nbformat node): solutions stripped, outputs and widget state cleared.
 
     Returns:
         (the copy, number of solutions replaced). The input is left unchanged.
@@ -73,6 +77,7 @@ def student_notebook(notebook):
         SolutionMarkerError: naming the cell whose markers do not pair up.
     """
     copy = nbformat.from_dict(notebook)  # a deep copy
+    copy.metadata.pop("widgets", None)
     replaced = 0
     for index, cell in enumerate(copy.cells):
         if cell.cell_type != "code":

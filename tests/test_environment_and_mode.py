@@ -1,5 +1,11 @@
 """The 00_start_here environment check and the course-mode switch."""
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from resnet_widgets import environment
@@ -24,9 +30,10 @@ def test_course_mode_auto_is_fast_without_a_gpu(monkeypatch):
 
 def test_unknown_course_mode_names_the_variable_and_the_choices(monkeypatch):
     monkeypatch.setenv("RESNET_COURSE_MODE", "turbo")
-    with pytest.raises(ValueError, match=r"RESNET_COURSE_MODE must be one of auto, fast, full; received 'turbo'"):
+    with pytest.raises(ValueError, match=r"^RESNET_COURSE_MODE must be one of 'auto', 'fast', 'full' \(the course "
+                                         r"mode\); received RESNET_COURSE_MODE='turbo'$"):
         course_mode()
-    with pytest.raises(ValueError, match=r"mode must be one of"):
+    with pytest.raises(ValueError, match=r"^requested must be one of 'auto', 'fast', 'full'.* requested='slow'$"):
         course_mode("slow")
 
 
@@ -41,10 +48,35 @@ def test_reachable_host_is_reported_online(http_server):
     assert environment.is_online(("127.0.0.1", port), timeout=2.0) is True
 
 
-def test_environment_report_names_backend_packages_and_cache():
+REPORT = """
+import json
+from resnet_widgets.environment import environment_report, format_report
+report = environment_report(check_network=False)
+print(json.dumps({"backend": report["keras_backend"], "text": format_report(report)}))
+"""
+
+
+def test_the_report_names_the_backend_keras_really_runs_on(tmp_path):
+    """Run with KERAS_BACKEND=jax in a fresh interpreter: the report must say jax, not a default it assumed."""
+    env = {**os.environ, "KERAS_BACKEND": "jax", "KERAS_HOME": str(tmp_path), "RESNET_LAB_CACHE_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", REPORT], env=env, cwd=Path(__file__).resolve().parents[1],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert shown["backend"] == "jax"
+    assert "Keras backend  jax" in shown["text"]
+
+
+def test_the_report_shows_where_the_weights_are_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("RESNET_LAB_CACHE_DIR", str(tmp_path / "downloads"))
     report = environment.environment_report(check_network=False)
-    assert report["keras_backend"] in ("tensorflow", "jax", "torch")
-    assert "keras" in report["packages"]
-    assert report["keras_cache"].endswith("models")
+    assert report["keras_cache"] == str(tmp_path / "downloads" / "models")
     text = environment.format_report(report)
-    assert "Keras backend" in text and "not checked" in text
+    assert f"Weights cache  {tmp_path / 'downloads' / 'models'}" in text and "not checked" in text
+
+
+def test_package_versions_lists_what_is_installed_and_skips_what_is_not():
+    import keras
+
+    versions = environment.package_versions(("keras", "no-such-distribution-resnet-lab"))
+    assert versions == {"keras": keras.__version__}

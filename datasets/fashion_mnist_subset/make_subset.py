@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 CATALOG = HERE.parent / "catalog" / "fashion_mnist.json"
 sys.path.insert(0, str(HERE.parents[1]))  # run from a clone without installing the package
 
-from resnet_widgets.data.download import sha256_of  # noqa: E402
+from resnet_widgets.io import file_digest as sha256_of  # noqa: E402
 from resnet_widgets.data.fashion_mnist import ROLES, _parse  # noqa: E402
 from resnet_widgets.data.idx import write_idx_gz  # noqa: E402
 from resnet_widgets.data.selection import stratified_take  # noqa: E402

@@ -4,6 +4,8 @@ They go inside the model, so they run on the accelerator with the rest of it, on
 (TensorFlow or JAX), and are active only in training. Nothing here imports TensorFlow.
 """
 
+from .. import arguments
+
 FLIP_MODES = ("horizontal", "vertical", "horizontal_and_vertical")
 
 
@@ -24,15 +26,18 @@ def augmentation_layers(flip="horizontal", rotation=0.1, zoom=0.1, translation=0
         keras.Sequential.
 
     Raises:
-        ValueError: for a flip mode or a factor outside the allowed values.
+        ValueError: a flip mode or a factor outside the allowed values.
+        TypeError: a factor that is not a number, a seed that is not a whole number.
     """
     import keras
 
-    if flip not in (None, False) and flip not in FLIP_MODES:
-        raise ValueError(f"flip must be None or one of {', '.join(FLIP_MODES)}; received {flip!r}")
-    for label, value in (("rotation", rotation), ("zoom", zoom), ("translation", translation), ("contrast", contrast)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-            raise ValueError(f"{label} must be a number in [0, 1); received {value!r}")
+    arguments.choice("flip", flip, (None, False) + FLIP_MODES)
+    rotation, zoom, translation, contrast = (
+        arguments.real_number(label, value, minimum=0, maximum=1, open_maximum=True, meaning="0 turns it off")
+        for label, value in (("rotation", rotation), ("zoom", zoom), ("translation", translation),
+                             ("contrast", contrast))
+    )
+    seed = None if seed is None else arguments.whole_number("seed", seed, minimum=0)
     layers = []
     if flip:
         layers.append(keras.layers.RandomFlip(flip, seed=seed))
@@ -52,7 +57,12 @@ def rescaling(scale=1.0 / 255, offset=0.0, name="rescaling"):
 
     rescaling() gives [0, 1]; rescaling(1 / 127.5, -1.0) gives [-1, 1] (the ResNet V2 convention).
     For the ImageNet-pretrained ResNets use the variant's own preprocess_input instead.
+
+    Raises:
+        TypeError / ValueError: `scale` or `offset` not a finite number.
     """
     import keras
+
+    scale, offset = arguments.real_number("scale", scale), arguments.real_number("offset", offset)
 
     return keras.Sequential([keras.layers.Rescaling(scale, offset)], name=name)

@@ -9,11 +9,12 @@ fails to load (disk damage, a foreign file) is deleted and rebuilt, never truste
 import hashlib
 import json
 import os
-import secrets
 import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from ..io import fsync_folder, remove_stale_temporaries, temporary_sibling
 
 CACHE_FORMAT = 1  # bump when the layout or the decoding changes, so old caches are not reused
 _META = "__meta__"
@@ -43,8 +44,8 @@ def write_cache(path, arrays, meta):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    remove_stale_temporaries(path, "tmp")
+    temporary = temporary_sibling(path, "tmp")
     try:
         with open(temporary, "wb") as handle:
             np.savez(handle, **arrays, **{_META: np.array(json.dumps({"format": CACHE_FORMAT, **meta}))})
@@ -54,7 +55,7 @@ def write_cache(path, arrays, meta):
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
 def read_cache(path):
@@ -78,38 +79,3 @@ def read_cache(path):
         path.unlink(missing_ok=True)
         return None
     return arrays, meta
-
-
-def _remove_stale_temporaries(path):
-    """Delete temporaries that writers killed mid-write left behind (their process is gone)."""
-    for temporary in path.parent.glob(f".{path.name}.*.tmp"):
-        try:
-            pid = int(temporary.name[len(path.name) + 2 :].split(".")[0])
-        except ValueError:
-            continue
-        if not _process_alive(pid):
-            temporary.unlink(missing_ok=True)
-
-
-def _process_alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, owned by someone else
-        return True
-    return True
-
-
-def _fsync_folder(folder):
-    """Make the rename durable where the platform allows it (not on Windows)."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)

@@ -3,6 +3,7 @@ URLs, sizes, sha256 checksums, licenses, citations and class names."""
 
 import json
 
+from .. import arguments
 from .locations import datasets_dir
 
 REQUIRED_KEYS = ("name", "kind", "description", "license", "citation", "class_names", "files")
@@ -51,9 +52,7 @@ def catalog_entry(name):
         ValueError: if `name` is not in the catalog (lists the names that are).
     """
     entries = catalog()
-    if name not in entries:
-        raise ValueError(f"name must be one of {', '.join(sorted(entries))}; received {name!r}")
-    return entries[name]
+    return entries[arguments.choice("name", name, sorted(entries), "a dataset in the catalog")]
 
 
 def catalog_file(entry, role):

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .download import DownloadError, fetch_file, sha256_of
+from ..io import cache_root, file_digest, offline
+from .download import DownloadError, fetch_file
 from .idx import read_idx
-from .locations import datasets_dir, env_path, keras_home, offline
+from .locations import datasets_dir, env_path
 
 ROLES = ("train_images", "train_labels", "validation_images", "validation_labels")
 
@@ -33,7 +34,7 @@ class IdxSource:
 
     def checksum(self):
         """sha256 over the four files' sha256: the cache key part that says which data this is."""
-        joined = "".join(sha256_of(self.files[role]) for role in ROLES)
+        joined = "".join(file_digest(self.files[role]) for role in ROLES)
         return hashlib.sha256(joined.encode("ascii")).hexdigest()
 
 
@@ -42,7 +43,7 @@ def find_fashion_mnist(entry, cache_dir=None):
 
     Args:
         entry: the catalog entry ("fashion_mnist").
-        cache_dir: the cache root (None: see locations.keras_home).
+        cache_dir: the cache root (None: see resnet_widgets.io.cache_root).
 
     Returns:
         IdxSource.
@@ -59,7 +60,7 @@ def find_fashion_mnist(entry, cache_dir=None):
     if found:
         return _result(found, "debian", str(debian), notes)
 
-    keras_cache = keras_home(cache_dir) / sources["keras_cache"]["subdir"]
+    keras_cache = cache_root(cache_dir) / sources["keras_cache"]["subdir"]
     found = _read_folder("keras-cache", keras_cache, names, notes)
     if found:
         return _result(found, "keras-cache", str(keras_cache), notes)
@@ -98,7 +99,7 @@ def _read_folder(source, folder, names, notes, expected=None):
         return None
     if expected:
         for record in expected:
-            if sha256_of(files[record["role"]]) != record["sha256"]:
+            if file_digest(files[record["role"]]) != record["sha256"]:
                 notes.append(f"{source}: damaged ({files[record['role']]} fails its sha256 check)")
                 return None
     try:

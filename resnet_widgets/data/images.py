@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from .. import arguments
+
 # Files with these extensions are images we try to decode; a failure is reported, never raised.
 # Anything else in a class folder (LICENSE.txt, .csv, Thumbs.db) is not an image and is ignored.
 DECODED_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
@@ -39,9 +41,11 @@ def decode_image(path, size=None):
 
     Raises:
         UnreadableImage: empty, truncated, corrupt, not an image, or a format PIL cannot read.
+        TypeError / ValueError: a `size` that is not None, a positive int or a (height, width) pair.
     """
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    size = None if size is None else arguments.image_size("size", size, minimum=1)
     try:
         with open(path, "rb") as handle:
             if not handle.read(1):

@@ -1,17 +1,18 @@
 """load_dataset: one call from a catalog name to train/validation arrays, whatever the source."""
 
-import numbers
 import os
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from .. import arguments
 from .archive import extract_archive
 from .cache import cache_key, cache_path, read_cache, write_cache
 from .catalog import catalog_entry, catalog_file
 from .dataset import Dataset
-from .download import download_path, fetch_file
+from ..io import cache_file
+from .download import fetch_file
 from .fashion_mnist import find_fashion_mnist
 from .image_folder import decode_files, scan_image_folder
 from .images import resize_gray_batch
@@ -59,21 +60,18 @@ def load_dataset(name, image_size=None, split=None, limit=None, cache_dir=None, 
         UnsafeArchiveError: a downloaded archive holds a member that would land outside its folder.
     """
     entry = catalog_entry(name)
-    size = _check_image_size(image_size)
-    limit = _check_limit(limit)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an int; received {seed!r}")
+    # Any size a resize can make: the data layer serves more than ResNets (the 32 px minimum is the models').
+    size = None if image_size is None else arguments.image_size("image_size", image_size, minimum=1)
+    limit = None if limit is None else arguments.positive_int("limit", limit, "examples per split")
+    seed = arguments.whole_number("seed", seed, minimum=0, meaning="of the splits and limits")
     kind = entry["kind"]
     if path is not None and kind != "folder":
         raise ValueError(f"path is only for load_dataset('folder', path=...); {name!r} comes from the catalog")
 
     if kind == "idx":
-        if split not in (None, "official"):
-            raise ValueError(
-                f"split must be None or 'official' for {name}: its official test set is the validation set; "
-                f"received {split!r}"
-            )
-        return _load_idx(entry, size, limit, cache_dir, classes, int(seed))
+        arguments.choice("split", split, (None, "official"),
+                         f"{name}'s official test set is the validation set")
+        return _load_idx(entry, size, limit, cache_dir, classes, seed)
 
     fraction = _check_fraction(split, entry)
     if size is None:
@@ -88,7 +86,7 @@ def load_dataset(name, image_size=None, split=None, limit=None, cache_dir=None, 
     else:
         root, source, source_path = _prepare_archive(entry, cache_dir)
     return _load_folder(name, root, source, source_path, size=size, fraction=fraction, limit=limit,
-                        cache_dir=cache_dir, classes=classes, seed=int(seed))
+                        cache_dir=cache_dir, classes=classes, seed=seed)
 
 
 def _load_idx(entry, size, limit, cache_dir, classes, seed):
@@ -131,7 +129,7 @@ def _prepare_archive(entry, cache_dir):
     (<root>/datasets/<name>_extracted), and it only appears once an extraction is complete.
     """
     record = catalog_file(entry, "archive")
-    archive = download_path(record["name"], "datasets", cache_dir)
+    archive = cache_file(record["name"], "datasets", cache_dir)
     extracted = archive.with_name(record["name"].split(".")[0] + "_extracted")
     root = extracted / entry["archive"]["root"]
     if root.is_dir():
@@ -202,38 +200,11 @@ def _warn_skipped(root, skipped):
         )
 
 
-def _check_image_size(image_size):
-    if image_size is None:
-        return None
-    if isinstance(image_size, numbers.Integral) and not isinstance(image_size, bool):
-        image_size = (image_size, image_size)
-    if (
-        isinstance(image_size, (tuple, list))
-        and len(image_size) == 2
-        and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v > 0 for v in image_size)
-    ):
-        return (int(image_size[0]), int(image_size[1]))
-    raise ValueError(
-        f"image_size must be None, a positive int, or (height, width) of positive ints; received {image_size!r}"
-    )
-
-
-def _check_limit(limit):
-    if limit is None:
-        return None
-    if isinstance(limit, bool) or not isinstance(limit, numbers.Integral) or limit < 1:
-        raise ValueError(f"limit must be None or a positive int (examples per split); received {limit!r}")
-    return int(limit)
-
-
 def _check_fraction(split, entry):
     if split is None:
         return float(entry.get("default_validation_fraction", 0.2))
-    if isinstance(split, bool) or not isinstance(split, numbers.Real) or not 0 <= split < 1:
-        raise ValueError(
-            f"split must be None or a validation fraction in [0, 1) for {entry['name']}; received {split!r}"
-        )
-    return float(split)
+    return arguments.real_number("split", split, minimum=0, maximum=1, open_maximum=True,
+                                 meaning=f"None, or the validation fraction of {entry['name']}")
 
 
 def _check_memory(n_images, size):

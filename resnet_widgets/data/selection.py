@@ -5,6 +5,8 @@ All pure functions of labels and a seed, so the same arguments always pick the s
 
 import numpy as np
 
+from .. import arguments
+
 
 def resolve_classes(classes, class_names):
     """Turn a `classes=` argument into original label indices, in the order given.
@@ -22,22 +24,18 @@ def resolve_classes(classes, class_names):
     """
     if classes is None:
         return None
-    if isinstance(classes, (str, int)):
+    if isinstance(classes, (str, int, np.integer)):
         classes = [classes]
+    if not hasattr(classes, "__iter__"):
+        raise TypeError(f"classes must be None, or class names and/or indices such as range(5); "
+                        f"received classes={classes!r}")
     indices = []
     for item in classes:
-        if isinstance(item, (bool, np.bool_)):
-            raise TypeError(f"classes must hold class names or integer indices; received {item!r}")
         if isinstance(item, str):
-            if item not in class_names:
-                raise ValueError(f"classes: {item!r} is not a class; the classes are {', '.join(class_names)}")
-            index = class_names.index(item)
-        elif isinstance(item, (int, np.integer)):
-            if not 0 <= int(item) < len(class_names):
-                raise ValueError(f"classes: index {item} is out of range 0..{len(class_names) - 1}")
-            index = int(item)
+            index = class_names.index(arguments.choice("classes", item, class_names, "class names, or indices"))
         else:
-            raise TypeError(f"classes must hold class names or integer indices; received {item!r}")
+            index = arguments.whole_number("classes", item, minimum=0, maximum=len(class_names) - 1,
+                                           meaning="class indices, or class names")
         if index in indices:
             raise ValueError(f"classes: {class_names[index]!r} is given twice")
         indices.append(index)

@@ -4,7 +4,8 @@ How layers are grouped into residual blocks:
 
 1. Every addition with two or more inputs (``layers.Add`` or ``x + y``) closes a residual block. The block
    holds every layer between the point where its branches fork (the merge's immediate dominator) and the
-   merge. Of the merge's branches, the shortest is the shortcut; it is a *projection* when it holds a
+   merge. Of the merge's branches, the shortcut is the one with the fewest convolutions, then the fewest
+   layers (``shortcut_branch``, the rule the exercise checks use too); it is a *projection* when it holds a
    layer with weights (a 1x1 convolution), otherwise an *identity* (possibly subsampled by a pooling layer,
    like keras' ResNetV2 shortcuts, whose pooling layers carry generic names).
 2. ResNet names win where present: a layer named ``convN_blockM_...`` belongs to block ``convN_blockM``, which
@@ -27,13 +28,13 @@ from __future__ import annotations
 
 import heapq
 import os
-import re
 
+from .. import keras_internals
+from ..arguments import RESNET_BLOCK_NAME as _RESNET_BLOCK
 from .costs import WEIGHTED_TYPES, layer_macs, layer_params
 
 GRAPH_FORMAT = "resnet_widgets.model_graph/1"
 
-_RESNET_BLOCK = re.compile(r"^(conv\d+)_block(\d+)(?:_|$)")
 _SEPARATORS = "_-./: "
 _ACTIVATIONS = {"Activation", "ReLU", "LeakyReLU", "ELU", "PReLU", "Relu"}
 
@@ -72,14 +73,14 @@ def _graph_model(model):
     if not isinstance(model, keras.Model):
         raise TypeError(f"{accepted}; got model={type(model).__module__}.{type(model).__qualname__}")
     if isinstance(model, keras.Sequential):
-        functional = getattr(model, "_functional", None)
+        functional = keras_internals.sequential_graph(model)
         if functional is None:
             raise ValueError(
                 f"{accepted}; the Sequential model {model.name!r} is not built, so it has no graph yet. "
                 "Start it with keras.Input(shape=...) or call model.build(input_shape) first."
             )
         return functional
-    if getattr(model, "_nodes_by_depth", None) is None:
+    if not keras_internals.is_functional(model):
         built = "built" if model.built else "unbuilt"
         raise TypeError(
             f"{accepted}; got the {built} subclassed model {type(model).__name__} ({model.name!r}), "
@@ -91,12 +92,12 @@ def _graph_model(model):
 
 def _read_nodes(model) -> list[_Node]:
     """The model's graph nodes in a topological order that follows how the model was written."""
-    keras_nodes = [n for depth in sorted(model._nodes_by_depth, reverse=True) for n in model._nodes_by_depth[depth]]
+    keras_nodes = keras_internals.graph_nodes(model)
     op_order = {id(op): i for i, op in enumerate(model.operations)}
     for i, tensor in enumerate(model.inputs):  # inputs first, in the order the model lists them
-        op_order[id(tensor._keras_history.operation)] = -len(model.inputs) + i
+        op_order[id(keras_internals.producer(tensor)[0])] = -len(model.inputs) + i
 
-    key_of = {id(kn): (op_order.get(id(kn.operation), len(op_order)), kn.operation._inbound_nodes.index(kn))
+    key_of = {id(kn): (op_order.get(id(kn.operation), len(op_order)), keras_internals.call_index(kn))
               for kn in keras_nodes}
     parents = {id(kn): [p for p in kn.parent_nodes if id(p) in key_of] for kn in keras_nodes}
     children: dict[int, list] = {id(kn): [] for kn in keras_nodes}
@@ -183,6 +184,30 @@ def _branch(start: _Node, fork: int, members: set[int]) -> list[_Node] | None:
         chain.append(node)
         node = node.parents[0]
     return chain[::-1]
+
+
+def shortcut_branch(branches: list) -> int:
+    """Which input branch of a residual addition is the shortcut: the one rule for every reader of a ResNet graph.
+
+    The shortcut is the branch with the fewest convolutions and dense layers (the layers that make depth:
+    none for an identity, one for a projection), then the fewest layers; a branch that is not a simple chain
+    of layers comes last. The diagram (``model_graph``) and the exercise checks (``resnet_widgets.checks``)
+    both call it, so they always agree on which path is the shortcut.
+
+    Args:
+        branches: one entry per input of the addition: the Keras operations from the fork to the addition, in
+            order, or None when that input is not a simple chain from the fork.
+
+    Returns:
+        The index of the shortcut in ``branches``.
+    """
+
+    def weight(branch):
+        if branch is None:
+            return (float("inf"), float("inf"))
+        return (sum(type(op).__name__ in WEIGHTED_TYPES for op in branch), len(branch))
+
+    return min(range(len(branches)), key=lambda i: weight(branches[i]))
 
 
 def _common_name(names: list[str]) -> str:
@@ -338,8 +363,7 @@ def _find_blocks(nodes: list[_Node], records: list[dict]) -> tuple[list[dict], d
         fork = idom[merge.index]
         members = _between(merge, fork)
         branches = [_branch(p, fork, members) for p in merge.parents]
-        lengths = [len(b) if b is not None else len(nodes) for b in branches]
-        shortcut = branches[lengths.index(min(lengths))] or []
+        shortcut = branches[shortcut_branch([None if b is None else [n.op for n in b] for b in branches])] or []
         resnet = _RESNET_BLOCK.match(merge.name)
         name = f"{resnet.group(1)}_block{resnet.group(2)}" if resnet else ""
         name = name or _common_name([nodes[i].name for i in members]) or merge.name

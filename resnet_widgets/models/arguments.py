@@ -1,13 +1,19 @@
 """Argument checks for the six variants: the same inputs accepted and refused as keras.applications,
-with messages that name the argument and the allowed values, plus one check keras leaves out
-(an unknown `pooling`, which keras silently ignores)."""
+with messages that name the argument and the allowed values, plus the checks keras leaves out (an unknown
+`pooling`, which keras silently ignores; an `include_top` that is not a bool).
+
+The general checks (whole numbers, numpy integers included; choices; the 32-pixel minimum) are the
+package's one set in resnet_widgets.arguments; this module holds only what is particular to the family.
+"""
 
 import os
 
 from keras import KerasTensor, activations, backend
 
+from .. import arguments
+from ..arguments import MIN_IMAGE_SIZE
+
 POOLINGS = (None, "avg", "max")
-MIN_SIZE = 32
 DEFAULT_SIZE = 224
 
 
@@ -23,21 +29,37 @@ def check_weights(weights):
     )
 
 
+def check_variant(variant, family):
+    """Returns `variant` when it is a key of `family`; raises ValueError listing the variants otherwise."""
+    return arguments.choice("variant", variant, tuple(family))
+
+
+def check_include_top(include_top):
+    """Returns `include_top` as a bool; raises TypeError for anything but True or False (numpy bools too)."""
+    return arguments.boolean("include_top", include_top, "keep the ImageNet head")
+
+
 def check_classes(classes, include_top, weights):
+    """Returns `classes` as an int (numpy integers accepted); checked only with the top, as keras does.
+
+    Raises:
+        TypeError: not a whole number.
+        ValueError: below 1, or not 1000 with ImageNet weights and the top.
+    """
     if not include_top:
-        return
-    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 1:
-        raise ValueError(f"classes must be a positive integer; received classes={classes!r}")
+        return classes
+    classes = arguments.positive_int("classes", classes, "outputs of the dense head")
     if weights == "imagenet" and classes != 1000:
         raise ValueError(
             "classes must be 1000 with weights='imagenet' and include_top=True (the ImageNet classifier has 1000 "
             f"outputs); received classes={classes}. For your own classes, use include_top=False and add a new head."
         )
+    return classes
 
 
 def check_pooling(pooling):
-    if pooling not in POOLINGS:
-        raise ValueError(f"pooling must be one of None, 'avg' or 'max'; received pooling={pooling!r}")
+    """Returns `pooling` when it is None, "avg" or "max"; raises ValueError otherwise (keras ignores it)."""
+    return arguments.choice("pooling", pooling, POOLINGS, "the ending without the top")
 
 
 def check_classifier_activation(classifier_activation, weights, include_top):
@@ -80,13 +102,13 @@ def resolve_input_shape(input_shape, include_top, weights):
                 "input_shape must be a tuple of three integers, (height, width, 3) for channels_last; "
                 f"received input_shape={input_shape!r}"
             )
-        input_shape = tuple(input_shape)
-        bad = [v for v in input_shape if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1)]
-        if bad:
+        try:
+            input_shape = tuple(None if v is None else arguments.positive_int("input_shape", v) for v in input_shape)
+        except (TypeError, ValueError):
             raise ValueError(
                 f"input_shape must be a tuple of three positive integers (or None for a variable size); "
                 f"received input_shape={input_shape!r}"
-            )
+            ) from None
     default = (3, DEFAULT_SIZE, DEFAULT_SIZE) if channels_first else (DEFAULT_SIZE, DEFAULT_SIZE, 3)
 
     if weights == "imagenet" and include_top:
@@ -108,10 +130,10 @@ def resolve_input_shape(input_shape, include_top, weights):
         raise ValueError(
             f"input_shape must have 3 channels with weights='imagenet' (RGB images); received input_shape={input_shape}"
         )
-    if (height is not None and height < MIN_SIZE) or (width is not None and width < MIN_SIZE):
+    if (height is not None and height < MIN_IMAGE_SIZE) or (width is not None and width < MIN_IMAGE_SIZE):
         raise ValueError(
-            f"input_shape must be at least {MIN_SIZE}x{MIN_SIZE} pixels (five stride-2 steps leave 1x1 at 32 px); "
-            f"received input_shape={input_shape}"
+            f"input_shape must be at least {MIN_IMAGE_SIZE}x{MIN_IMAGE_SIZE} pixels (five stride-2 steps leave 1x1 "
+            f"at {MIN_IMAGE_SIZE} px); received input_shape={input_shape}"
         )
     if include_top and None in input_shape:
         raise ValueError(

@@ -10,8 +10,6 @@ Layer names follow keras.applications (`conv2_block1_1_conv`, ...), so official 
 `_0_` is the shortcut branch, `_1_`, `_2_`, `_3_` are the three convolutions of the residual branch.
 """
 
-import numbers
-
 import keras
 from keras import backend, layers, ops
 
@@ -30,10 +28,19 @@ def _bn(x, name):
     return layers.BatchNormalization(axis=_channel_axis(), epsilon=BN_EPSILON, name=name)(x)
 
 
+STRIDE_PLACEMENTS = ("1x1", "3x3")
+
+
 def check_stride_on(stride_on):
     """Raise ValueError unless `stride_on` is "1x1" (v1) or "3x3" (v1.5); see conv_block."""
-    if stride_on not in ("1x1", "3x3"):
-        raise ValueError(f"stride_on must be '1x1' (v1) or '3x3' (v1.5); received {stride_on!r}")
+    return arguments.choice("stride_on", stride_on, STRIDE_PLACEMENTS, "v1 or v1.5")
+
+
+def _check_bottleneck(filters, kernel_size, stride=1):
+    """The numbers every bottleneck block takes, as ints (numpy integers accepted); TypeError / ValueError."""
+    return (arguments.positive_int("filters", filters, "channels of the bottleneck; the block outputs 4x"),
+            arguments.positive_int("kernel_size", kernel_size, "of the middle convolution, 3 in every ResNet"),
+            arguments.positive_int("stride", stride, "1, or 2 where a stage downsamples"))
 
 
 def _residual_branch_v1(x, filters, kernel_size, stride, stride_on, name):
@@ -68,8 +75,10 @@ def identity_block(x, filters, kernel_size=3, name="block"):
         A tensor with the input's shape.
 
     Raises:
+        TypeError / ValueError: `filters` or `kernel_size` not a positive integer (numpy integers are fine).
         ValueError: when `x` does not have `4 * filters` channels, since x and F(x) could not be added.
     """
+    filters, kernel_size, _ = _check_bottleneck(filters, kernel_size)
     channels = x.shape[_channel_axis()]
     if channels is not None and channels != EXPANSION * filters:
         raise ValueError(
@@ -104,12 +113,11 @@ def conv_block(x, filters, kernel_size=3, stride=2, stride_on="1x1", name="block
         A tensor with `4 * filters` channels, spatially downsampled by `stride`.
 
     Raises:
-        ValueError: for a `stride_on` other than "1x1" or "3x3", or a stride below 1.
+        TypeError / ValueError: `filters`, `kernel_size` or `stride` not a positive integer (numpy integers
+            are fine), or a `stride_on` other than "1x1" or "3x3".
     """
+    filters, kernel_size, stride = _check_bottleneck(filters, kernel_size, stride)
     check_stride_on(stride_on)
-    if isinstance(stride, bool) or not isinstance(stride, numbers.Integral) or stride < 1:
-        raise ValueError(f"stride must be a positive integer (1 or 2 in ResNets); received {stride!r}")
-    stride = int(stride)
     shortcut = layers.Conv2D(EXPANSION * filters, 1, strides=stride, name=f"{name}_0_conv")(x)
     shortcut = _bn(shortcut, f"{name}_0_bn")
     x = _residual_branch_v1(x, filters, kernel_size, stride=stride, stride_on=stride_on, name=name)
@@ -138,7 +146,13 @@ def preact_block(x, filters, kernel_size=3, stride=1, conv_shortcut=False, name=
 
     Returns:
         A tensor with `4 * filters` channels, spatially downsampled by `stride`.
+
+    Raises:
+        TypeError / ValueError: `filters`, `kernel_size` or `stride` not a positive integer (numpy integers
+            are fine), or `conv_shortcut` not True or False.
     """
+    filters, kernel_size, stride = _check_bottleneck(filters, kernel_size, stride)
+    conv_shortcut = arguments.boolean("conv_shortcut", conv_shortcut, "a 1x1 projection shortcut")
     preact = _bn(x, f"{name}_preact_bn")
     preact = layers.Activation("relu", name=f"{name}_preact_relu")(preact)
 

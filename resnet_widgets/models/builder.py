@@ -1,10 +1,10 @@
 """One builder for the whole family: it reads the table in family.py."""
 
 from keras import Input, Model
-from keras.src.ops.operation_utils import get_source_inputs
+from keras.utils import get_source_inputs
 
 from . import arguments
-from .family import FAMILY, body, head, stem
+from .family import FAMILY, KERAS_VARIANTS, body, head, stem
 from .weights import fetch_imagenet_weights
 
 
@@ -13,10 +13,12 @@ def build_resnet(variant, include_top=True, weights="imagenet", input_tensor=Non
     """Build one member of the family, keras.applications-compatible.
 
     Args:
-        variant: a key of FAMILY: "ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2".
+        variant: a key of FAMILY: "ResNet18", "ResNet34", "ResNet50", "ResNet101", "ResNet152", "ResNet50V2",
+            "ResNet101V2", "ResNet152V2".
         include_top: keep the ImageNet head (global average pooling + dense `predictions`).
-        weights: None (random init), "imagenet" (official weights, downloaded once and verified), or a path to a
-            weights file (.h5 in the official layout, or a Keras 3 .weights.h5).
+        weights: None (random init), "imagenet" (official weights, downloaded once and verified; only for the
+            variants in KERAS_VARIANTS), or a path to a weights file (.h5 in the official layout, or a Keras 3
+            .weights.h5).
         input_tensor: an optional Keras tensor to use as the model's input.
         input_shape: (height, width, 3); only free without the top or without ImageNet weights; at least 32x32.
         pooling: without the top: None (4-D feature map), "avg" or "max" (global pooling to a vector).
@@ -28,15 +30,21 @@ def build_resnet(variant, include_top=True, weights="imagenet", input_tensor=Non
         A functional keras.Model whose layer names equal keras.applications'.
 
     Raises:
-        ValueError / TypeError: an argument outside what keras.applications accepts, or an unknown pooling;
-            the message names the argument and the allowed values.
+        ValueError / TypeError: an argument outside what keras.applications accepts, an unknown pooling, or
+            weights="imagenet" for ResNet18/34 (keras.applications publishes none); the message names the
+            argument and the allowed values.
         WeightsUnavailableError: "imagenet" weights were not cached and could not be downloaded.
     """
-    if variant not in FAMILY:
-        raise ValueError(f"variant must be one of {', '.join(FAMILY)}; received {variant!r}")
-    spec = FAMILY[variant]
+    spec = FAMILY[arguments.check_variant(variant, FAMILY)]
+    include_top = arguments.check_include_top(include_top)
     weights = arguments.check_weights(weights)
-    arguments.check_classes(classes, include_top, weights)
+    if weights == "imagenet" and not spec.keras_applications:
+        raise ValueError(
+            f"weights='imagenet' is not available for {variant}: keras.applications has no {variant}, so there "
+            f"are no official Keras ImageNet weights for it (they exist for {', '.join(KERAS_VARIANTS)}). "
+            "Use weights=None (random initialisation) or the path to a weights file of your own."
+        )
+    classes = arguments.check_classes(classes, include_top, weights)
     arguments.check_pooling(pooling)
     arguments.check_classifier_activation(classifier_activation, weights, include_top)
     arguments.check_input_tensor(input_tensor)

@@ -8,6 +8,8 @@ bottleneck of width f (output 4f channels), input channels c, and an output feat
     v1 convolutional block   13 f² + 5 c f + 50 f                (13 f² + 5 c f) s²
     v2 block                 17 f² + 28 f                        17 f² s² (stride 1)
     v2 first block of stage  13 f² + 5 c f + 4 c + 16 f          (13 f² + 5 c f) s²
+    basic block (identity)   18 f² + 8 f                         18 f² s²
+    basic block, projection  9 c f + 9 f² + c f + 12 f           (9 c f + 9 f² + c f) s²
 
 Conventions (those of the ResNet paper's "FLOPs" and of model_graph):
 - parameters are all weights, trainable or not: BatchNormalization holds 4 per channel (gamma, beta and
@@ -22,7 +24,7 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass
 
-from .arguments import MIN_SIZE as MIN_INPUT_SIZE  # keras.applications' ResNets refuse smaller images
+from ..arguments import MIN_IMAGE_SIZE as MIN_INPUT_SIZE  # keras.applications' ResNets refuse smaller images
 from .blocks import EXPANSION
 from .family import FAMILY, STAGE_FILTERS, STAGE_NAMES, Variant
 
@@ -109,6 +111,35 @@ def bottleneck_cost(channels_in, filters, side_in, stride=1, projection=False, p
     return cost
 
 
+def basic_block_cost(channels_in, filters, side_in, stride=1, projection=False) -> Cost:
+    """One basic block (two 3x3 convolutions without bias, each followed by BN), as blocks.basic_block builds it.
+
+    Args:
+        channels_in: channels of the block's input (c).
+        filters: channels of both convolutions and of the output (f).
+        side_in: height (= width) of the input feature map.
+        stride: 1 or 2, on the first 3x3 convolution (and the projection).
+        projection: True for option B's 1x1 convolution + BN on the shortcut; False for an identity (or option
+            A's zero-padded identity, which has no parameters).
+
+    Returns:
+        A Cost.
+
+    Raises:
+        ValueError: a count below 1, or a stride other than 1 or 2.
+    """
+    for name, value in (("channels_in", channels_in), ("filters", filters), ("side_in", side_in)):
+        _check_positive_int(name, value)
+    if stride not in (1, 2) or isinstance(stride, bool):
+        raise ValueError(f"stride must be 1 or 2; received {stride!r}")
+    side_out = halved(side_in) if stride == 2 else side_in
+    cost = conv(3, channels_in, filters, side_out, bias=False) + batch_norm(filters, side_out)
+    cost += conv(3, filters, filters, side_out, bias=False) + batch_norm(filters, side_out)
+    if projection:
+        cost += conv(1, channels_in, filters, side_out, bias=False) + batch_norm(filters, side_out)
+    return cost
+
+
 def stem_cost(input_size=224, preact=False) -> Cost:
     """conv1 (7x7, 64, stride 2, with bias) + BN (v1 only) + the weightless 3x3 max pool."""
     _check_input_size(input_size)
@@ -117,11 +148,14 @@ def stem_cost(input_size=224, preact=False) -> Cost:
     return cost if preact else cost + batch_norm(STEM_FILTERS, side)
 
 
-def head_cost(side, classes=1000, preact=False) -> Cost:
-    """What follows the last block: v2's post_bn (on a side x side map), global pooling, one dense layer."""
+def head_cost(side, classes=1000, preact=False, features=EXPANSION * STAGE_FILTERS[-1]) -> Cost:
+    """What follows the last block: v2's post_bn (on a side x side map), global pooling, one dense layer.
+
+    `features` is the channels the last stage outputs: 2048 after bottlenecks, 512 after basic blocks.
+    """
     _check_positive_int("side", side)
     _check_positive_int("classes", classes)
-    features = EXPANSION * STAGE_FILTERS[-1]
+    _check_positive_int("features", features)
     dense = Cost(params=features * classes + classes, macs=features * classes)
     return dense + batch_norm(features, side) if preact else dense
 
@@ -130,7 +164,7 @@ def cost_breakdown(variant, input_size=224, classes=1000) -> dict:
     """Cost of each part of a variant with its top: {"stem", "conv2", ..., "conv5", "head"} -> Cost.
 
     Args:
-        variant: a key of FAMILY ("ResNet50", ..., "ResNet152V2") or a Variant.
+        variant: a key of FAMILY ("ResNet18", ..., "ResNet152V2") or a Variant.
         input_size: side of the square input image in pixels (at least 32).
         classes: outputs of the dense layer.
 
@@ -151,11 +185,15 @@ def cost_breakdown(variant, input_size=224, classes=1000) -> dict:
                 stride = 2 if block == blocks and name != STAGE_NAMES[-1] else 1
             else:  # downsampling in the first block of conv3..conv5 (the paper)
                 stride = 2 if block == 1 and index > 0 else 1
-            stage += bottleneck_cost(channels, filters, side, stride, projection=block == 1, preact=spec.preact)
+            if spec.block == "basic":  # a projection only where the shape changes (not in conv2, 64 -> 64)
+                stage += basic_block_cost(channels, filters, side, stride, projection=channels != filters or stride > 1)
+                channels = filters
+            else:
+                stage += bottleneck_cost(channels, filters, side, stride, projection=block == 1, preact=spec.preact)
+                channels = EXPANSION * filters
             side = halved(side) if stride == 2 else side
-            channels = EXPANSION * filters
         parts[name] = stage
-    parts["head"] = head_cost(side, classes, spec.preact)
+    parts["head"] = head_cost(side, classes, spec.preact, features=spec.output_channels)
     return parts
 
 

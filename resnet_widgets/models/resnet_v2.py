@@ -8,6 +8,7 @@ Inputs: `preprocess_input` here (tf mode: pixels scaled to [-1, 1]).
 from keras.applications import imagenet_utils
 
 from .builder import build_resnet
+from .weights import decode_imagenet_predictions
 
 
 def ResNet50V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
@@ -39,4 +40,4 @@ def preprocess_input(x, data_format=None):
 
 def decode_predictions(preds, top=5):
     """The `top` ImageNet classes of each prediction as (class id, name, score), as keras' own."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+    return decode_imagenet_predictions(preds, top)

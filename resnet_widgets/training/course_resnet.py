@@ -18,7 +18,7 @@ import keras
 from keras import layers
 
 from .. import arguments
-from ..data.download import file_digest
+from ..io import file_digest
 from ..models import basic_block
 
 # Fashion-MNIST labels 0-4: the pretraining half. Lab 07 transfers to labels 5-9 (Sandal, Shirt, Sneaker,

@@ -193,3 +193,157 @@ def conv_block_with_unstrided_projection(x, filters, stride, name):
 
 def conv_block_with_hard_coded_stride(x, filters, stride, name):
     return finish(projection(x, filters, 2, name), residual_branch(x, filters, name, stride=2), name)
+
+
+def block_from_notebook_02_with_two_mistakes(x, filters, name):
+    """Notebook 02's demo: a ReLU after the third BN, and the shortcut saved after x was overwritten."""
+    for k, (width, size) in enumerate([(filters, 1), (filters, 3), (4 * filters, 1)], start=1):
+        x = layers.Conv2D(width, size, padding="same", name=f"{name}_{k}_conv")(x)
+        x = layers.BatchNormalization(epsilon=EPS, name=f"{name}_{k}_bn")(x)
+        x = layers.Activation("relu", name=f"{name}_{k}_relu")(x)
+    shortcut = x
+    return finish(shortcut, x, name)
+
+
+# ---- basic blocks (two 3x3 convolutions, option B) --------------------------------------------------------
+
+
+def basic_branch(x, filters, stride, name, bias=False, epsilon=EPS, relu_before_add=False, stride_on_second=False):
+    s1, s2 = (1, stride) if stride_on_second else (stride, 1)
+    x = layers.Conv2D(filters, 3, strides=s1, padding="same", use_bias=bias, name=f"{name}_1_conv")(x)
+    x = layers.BatchNormalization(epsilon=epsilon, name=f"{name}_1_bn")(x)
+    x = layers.Activation("relu", name=f"{name}_1_relu")(x)
+    x = layers.Conv2D(filters, 3, strides=s2, padding="same", use_bias=bias, name=f"{name}_2_conv")(x)
+    x = layers.BatchNormalization(epsilon=epsilon, name=f"{name}_2_bn")(x)
+    if relu_before_add:
+        x = layers.Activation("relu", name=f"{name}_2_relu")(x)
+    return x
+
+
+def basic_projection(x, filters, stride, name, bias=False, epsilon=EPS):
+    shortcut = layers.Conv2D(filters, 1, strides=stride, use_bias=bias, name=f"{name}_0_conv")(x)
+    return layers.BatchNormalization(epsilon=epsilon, name=f"{name}_0_bn")(shortcut)
+
+
+def correct_basic_block(x, filters, stride=1, name="block"):
+    shortcut = x
+    if stride != 1 or x.shape[-1] != filters:
+        shortcut = basic_projection(x, filters, stride, name)
+    return finish(shortcut, basic_branch(x, filters, stride, name), name)
+
+
+def basic_block_with_keras_defaults(x, filters, stride=1, name="block"):
+    """Correct wiring, with Keras' default bias and epsilon: passes, with notes."""
+    shortcut = x
+    if stride != 1 or x.shape[-1] != filters:
+        shortcut = basic_projection(x, filters, stride, name, bias=True, epsilon=1e-3)
+    return finish(shortcut, basic_branch(x, filters, stride, name, bias=True, epsilon=1e-3), name)
+
+
+def basic_block_that_always_projects(x, filters, stride=1, name="block"):
+    return finish(basic_projection(x, filters, stride, name), basic_branch(x, filters, stride, name), name)
+
+
+def basic_block_that_projects_only_with_a_stride(x, filters, stride=1, name="block"):
+    shortcut = basic_projection(x, filters, stride, name) if stride != 1 else x
+    return finish(shortcut, basic_branch(x, filters, stride, name), name)
+
+
+def basic_block_with_relu_before_add(x, filters, stride=1, name="block"):
+    shortcut = x
+    if stride != 1 or x.shape[-1] != filters:
+        shortcut = basic_projection(x, filters, stride, name)
+    return finish(shortcut, basic_branch(x, filters, stride, name, relu_before_add=True), name)
+
+
+def basic_block_with_stride_on_the_second_convolution(x, filters, stride=1, name="block"):
+    shortcut = x
+    if stride != 1 or x.shape[-1] != filters:
+        shortcut = basic_projection(x, filters, stride, name)
+    return finish(shortcut, basic_branch(x, filters, stride, name, stride_on_second=True), name)
+
+
+def basic_block_not_written_yet(x, filters, stride=1, name="block"):
+    raise NotImplementedError("Exercise: write your code here")
+
+
+# ---- v2 pre-activation blocks -----------------------------------------------------------------------------
+
+
+def preact_branch(x, filters, stride, name, bn_last=False, same_padding=False, biases=False):
+    x = layers.Conv2D(filters, 1, use_bias=biases, name=f"{name}_1_conv")(x)
+    x = layers.BatchNormalization(epsilon=EPS, name=f"{name}_1_bn")(x)
+    x = layers.Activation("relu", name=f"{name}_1_relu")(x)
+    if same_padding:
+        x = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=biases, name=f"{name}_2_conv")(x)
+    else:
+        x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name=f"{name}_2_pad")(x)
+        x = layers.Conv2D(filters, 3, strides=stride, use_bias=biases, name=f"{name}_2_conv")(x)
+    x = layers.BatchNormalization(epsilon=EPS, name=f"{name}_2_bn")(x)
+    x = layers.Activation("relu", name=f"{name}_2_relu")(x)
+    x = layers.Conv2D(4 * filters, 1, name=f"{name}_3_conv")(x)
+    if bn_last:
+        x = layers.BatchNormalization(epsilon=EPS, name=f"{name}_3_bn")(x)
+    return x
+
+
+def preactivate(x, name):
+    x = layers.BatchNormalization(epsilon=EPS, name=f"{name}_preact_bn")(x)
+    return layers.Activation("relu", name=f"{name}_preact_relu")(x)
+
+
+def v2_shortcut(x, preact, filters, stride, conv_shortcut, name, projection_reads_x=False):
+    if conv_shortcut:
+        source = x if projection_reads_x else preact
+        return layers.Conv2D(4 * filters, 1, strides=stride, name=f"{name}_0_conv")(source)
+    if stride > 1:
+        return layers.MaxPooling2D(1, strides=stride, name=f"{name}_0_pool")(x)
+    return x
+
+
+def correct_preact_block(x, filters, stride=1, conv_shortcut=False, name="block"):
+    preact = preactivate(x, name)
+    shortcut = v2_shortcut(x, preact, filters, stride, conv_shortcut, name)
+    return layers.Add(name=f"{name}_out")([shortcut, preact_branch(preact, filters, stride, name)])
+
+
+def preact_block_with_relu_after_add(x, filters, stride=1, conv_shortcut=False, name="block"):
+    preact = preactivate(x, name)
+    shortcut = v2_shortcut(x, preact, filters, stride, conv_shortcut, name)
+    added = layers.Add(name=f"{name}_add")([shortcut, preact_branch(preact, filters, stride, name)])
+    return layers.Activation("relu", name=f"{name}_out")(added)
+
+
+def preact_block_with_bn_after_the_last_convolution(x, filters, stride=1, conv_shortcut=False, name="block"):
+    preact = preactivate(x, name)
+    shortcut = v2_shortcut(x, preact, filters, stride, conv_shortcut, name)
+    return layers.Add(name=f"{name}_out")([shortcut, preact_branch(preact, filters, stride, name, bn_last=True)])
+
+
+def preact_block_whose_projection_reads_x(x, filters, stride=1, conv_shortcut=False, name="block"):
+    preact = preactivate(x, name)
+    shortcut = v2_shortcut(x, preact, filters, stride, conv_shortcut, name, projection_reads_x=True)
+    return layers.Add(name=f"{name}_out")([shortcut, preact_branch(preact, filters, stride, name)])
+
+
+def preact_block_without_preactivation(x, filters, stride=1, conv_shortcut=False, name="block"):
+    shortcut = v2_shortcut(x, x, filters, stride, conv_shortcut, name)
+    return layers.Add(name=f"{name}_out")([shortcut, preact_branch(x, filters, stride, name)])
+
+
+def preact_block_without_subsampled_shortcut(x, filters, stride=1, conv_shortcut=False, name="block"):
+    preact = preactivate(x, name)
+    shortcut = v2_shortcut(x, preact, filters, 1, conv_shortcut, name)
+    return layers.Add(name=f"{name}_out")([shortcut, preact_branch(preact, filters, stride, name)])
+
+
+def preact_block_with_same_padding(x, filters, stride=1, conv_shortcut=False, name="block"):
+    preact = preactivate(x, name)
+    shortcut = v2_shortcut(x, preact, filters, stride, conv_shortcut, name)
+    return layers.Add(name=f"{name}_out")([shortcut, preact_branch(preact, filters, stride, name, same_padding=True)])
+
+
+def preact_block_with_biases_before_bn(x, filters, stride=1, conv_shortcut=False, name="block"):
+    preact = preactivate(x, name)
+    shortcut = v2_shortcut(x, preact, filters, stride, conv_shortcut, name)
+    return layers.Add(name=f"{name}_out")([shortcut, preact_branch(preact, filters, stride, name, biases=True)])

@@ -23,7 +23,7 @@ def test_failing_verdict_numbers_problems_and_marks_names_as_code():
     result = check_identity_block(blocks.identity_block_without_final_relu)
     assert "Identity block: 1 problem to fix." in str(result) and "\n  1. There is no ReLU" in str(result)
     html = result._repr_html_()
-    assert "<ol" in html and "<code>layers.Activation(&#x27;relu&#x27;, name=&#x27;checked_block_out&#x27;)</code>" in html
+    assert "<ol" in html and "<code>layers.Activation(&#x27;relu&#x27;, name=f&quot;{name}_out&quot;)</code>" in html
 
 
 def test_html_escapes_what_the_learner_wrote():

@@ -27,14 +27,14 @@ def test_our_conv_block_passes_for_its_own_stride_placement(stride_on):
 def test_stride_in_the_3x3_is_v15_and_named_as_such():
     result = check_conv_block(blocks.conv_block_v15)
     assert result.problems == [result.problems[0]]
-    assert "3x3 convolution (`checked_block_2_conv`)" in result.problems[0]
+    assert "3x3 convolution (`{name}_2_conv`)" in result.problems[0]
     assert "v1.5" in result.problems[0] and "stride_on='3x3'" in result.problems[0]
     assert check_conv_block(blocks.conv_block_v15, stride_on="3x3").passed
 
 
 def test_v1_block_fails_a_v15_check_with_the_placement_named():
     result = check_conv_block(blocks.correct_conv_block, stride_on="3x3")
-    assert len(result.problems) == 1 and "first 1x1 convolution (`checked_block_1_conv`)" in result.problems[0]
+    assert len(result.problems) == 1 and "first 1x1 convolution (`{name}_1_conv`)" in result.problems[0]
 
 
 def test_missing_projection_is_named():
@@ -46,8 +46,8 @@ def test_missing_projection_is_named():
 def test_projection_without_batch_normalization_is_named():
     result = check_conv_block(blocks.conv_block_without_projection_bn)
     assert result.problems == [
-        "BatchNormalization is missing after the projection (`checked_block_0_conv`) (keras.applications: "
-        "`checked_block_0_bn`). Every convolution is followed by BN (He et al. 2015, sec. 3.4)."]
+        "BatchNormalization is missing after the projection (`{name}_0_conv`) (keras.applications calls it "
+        "`{name}_0_bn`). Every convolution is followed by BN (He et al. 2015, sec. 3.4)."]
 
 
 def test_projection_without_the_stride_is_explained():
@@ -63,5 +63,5 @@ def test_hard_coded_stride_is_found_by_the_second_call():
 
 
 def test_unknown_stride_placement_is_a_value_error():
-    with pytest.raises(ValueError, match="stride_on must be '1x1'"):
+    with pytest.raises(ValueError, match="stride_on must be one of '1x1', '3x3'"):
         check_conv_block(blocks.correct_conv_block, stride_on="middle")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from resnet_widgets.checks import CheckResult, check_identity_block
+from resnet_widgets.checks import CheckResult, ExerciseNotWritten, check_identity_block
 from resnet_widgets.models import identity_block
 
 from . import blocks_to_check as blocks
@@ -30,23 +30,23 @@ def test_our_identity_block_passes():
 
 def test_missing_relu_after_the_add_is_named():
     problem = only_problem(check_identity_block(blocks.identity_block_without_final_relu))
-    assert "no ReLU after the addition" in problem and "checked_block_out" in problem
+    assert "no ReLU after the addition" in problem and 'name=f"{name}_out"' in problem
 
 
 def test_relu_before_the_add_is_named():
     problem = only_problem(check_identity_block(blocks.identity_block_with_relu_before_add))
-    assert "before the addition" in problem and "checked_block_3_relu" in problem
+    assert "before the addition" in problem and "`{name}_3_relu`" in problem
 
 
 def test_missing_batch_normalization_names_the_convolution():
     problem = only_problem(check_identity_block(blocks.identity_block_without_second_bn))
     assert "BatchNormalization is missing after the 3x3 convolution" in problem
-    assert "checked_block_2_bn" in problem
+    assert "`{name}_2_bn`" in problem
 
 
 def test_missing_relu_inside_the_branch_is_named():
     problem = only_problem(check_identity_block(blocks.identity_block_without_first_relu))
-    assert "ReLU after the first 1x1 convolution" in problem and "checked_block_1_relu" in problem
+    assert "ReLU after the first 1x1 convolution" in problem and "`{name}_1_relu`" in problem
 
 
 def test_relu_before_batch_normalization_is_an_order_problem():
@@ -69,9 +69,11 @@ def test_adding_the_branch_to_itself_is_caught():
     assert "adds one tensor to itself" in problem and "shortcut = x" in problem
 
 
-def test_shortcut_taken_inside_the_branch_is_caught():
-    problem = only_problem(check_identity_block(blocks.identity_block_with_shortcut_from_inside))
-    assert "inside the residual branch" in problem and "checked_block_1_relu" in problem
+def test_shortcut_taken_inside_the_branch_is_caught_and_the_branch_still_compared():
+    result = check_identity_block(blocks.identity_block_with_shortcut_from_inside)
+    assert len(result.problems) == 2 and not result.incomplete, result.problems
+    assert "inside the residual branch" in result.problems[0] and "`{name}_1_relu`" in result.problems[0]
+    assert "first 1x1 convolution (`{name}_1_conv`) has 16 filters; it should have 4" in result.problems[1]
 
 
 def test_fixed_name_prefix_is_caught():
@@ -82,19 +84,19 @@ def test_fixed_name_prefix_is_caught():
 def test_wrong_weighted_layer_names_are_listed_and_unweighted_ones_noted():
     result = check_identity_block(blocks.identity_block_with_own_names)
     problem = only_problem(result)
-    assert "`reduce` → `checked_block_1_conv`" in problem and "`bn_a` → `checked_block_1_bn`" in problem
-    assert len(result.notes) == 1 and "`relu_a` → `checked_block_1_relu`" in result.notes[0]
+    assert "`reduce` → `{name}_1_conv`" in problem and "`bn_a` → `{name}_1_bn`" in problem
+    assert len(result.notes) == 1 and "`relu_a` → `{name}_1_relu`" in result.notes[0]
 
 
 def test_duplicate_names_are_explained():
     problem = only_problem(check_identity_block(blocks.identity_block_with_duplicate_names))
-    assert "'checked_block_bn' is used by 2 layers" in problem
+    assert 'f"{name}_bn" is used by 2 layers' in problem
 
 
 def test_default_batchnorm_epsilon_is_caught_once_for_all_layers():
     problem = only_problem(check_identity_block(blocks.identity_block_with_default_epsilon))
     assert "epsilon=0.001" in problem and "1.001e-05" in problem
-    assert all(f"checked_block_{i}_bn" in problem for i in (1, 2, 3))
+    assert all(f"`{{name}}_{i}_bn`" in problem for i in (1, 2, 3))
 
 
 def test_valid_padding_is_explained_from_the_failed_addition():
@@ -106,12 +108,12 @@ def test_operators_instead_of_named_layers_pass_with_notes():
     result = check_identity_block(blocks.identity_block_with_operators)
     assert result.passed, result.problems
     assert len(result.notes) == 2
-    assert "layers.Add(name='checked_block_add')" in result.notes[0]
+    assert 'layers.Add(name=f"{name}_add")' in result.notes[0]
 
 
 def test_relu_inside_the_convolution_is_caught():
     problem = only_problem(check_identity_block(blocks.identity_block_with_fused_relu))
-    assert "activation='relu' built in" in problem and "checked_block_1_conv" in problem
+    assert "activation='relu' built in" in problem and "`{name}_1_conv`" in problem
 
 
 def test_convolutions_without_bias_are_caught():
@@ -123,15 +125,47 @@ def test_function_returning_none_is_caught():
     assert "returned None" in only_problem(check_identity_block(blocks.identity_block_that_returns_nothing))
 
 
-def test_unwritten_exercise_says_so():
-    assert "Not written yet" in only_problem(check_identity_block(blocks.identity_block_not_written_yet))
+def test_unwritten_exercise_raises_a_one_line_not_written_yet():
+    with pytest.raises(ExerciseNotWritten, match="Not written yet: identity_block_not_written_yet") as raised:
+        check_identity_block(blocks.identity_block_not_written_yet)
+    (line,) = raised.value._render_traceback_()
+    assert "Not written yet" in line and "Traceback" not in line
 
 
 def test_wrong_signature_shows_how_the_check_calls_it():
     problem = only_problem(check_identity_block(lambda x, channels, block_name: x))
-    assert "fn(x, filters=4, name='checked_block')" in problem and "TypeError" in problem
+    assert "(x, filters=4, name='checked_block')" in problem and "TypeError" in problem
 
 
 def test_non_callable_is_a_type_error():
-    with pytest.raises(TypeError, match="fn must be your block function"):
+    with pytest.raises(TypeError, match=r"fn must be a function \(your block function"):
         check_identity_block("my_identity_block")
+
+
+def test_both_mistakes_of_notebook_02s_demo_are_reported():
+    result = check_identity_block(blocks.block_from_notebook_02_with_two_mistakes)
+    assert len(result.problems) == 2 and not result.incomplete, result.problems
+    assert "adds one tensor to itself" in result.problems[0]
+    assert "ReLU (`{name}_3_relu`) on the residual branch before the addition" in result.problems[1]
+
+
+def test_what_the_check_saw_marks_the_wrong_part_and_shows_what_was_expected():
+    lines = check_identity_block(blocks.block_from_notebook_02_with_two_mistakes).structure
+    residual = next(i for i, line in enumerate(lines) if line.startswith("residual branch"))
+    assert lines[residual].endswith("→ 1x1 conv (16) → BN → ReLU   ✗")
+    assert lines[residual + 1].strip() == "expected: " + lines[residual].split(": ", 1)[1][: -len(" → ReLU   ✗")]
+    assert any(line.startswith("shortcut: lost") and line.endswith("✗") for line in lines)
+    assert "after the addition: ReLU   ✓" in lines
+
+
+def test_a_build_that_fails_says_more_may_follow():
+    result = check_identity_block(blocks.identity_block_with_valid_padding)
+    assert result.incomplete and "more may follow" in result.headline
+
+
+@pytest.mark.parametrize("block", [name for name in dir(blocks) if name.startswith("identity_block_")
+                                   and name != "identity_block_not_written_yet"])
+def test_messages_name_layers_as_the_learner_wrote_them(block):
+    result = check_identity_block(getattr(blocks, block))
+    for text in result.problems + result.notes + result.structure:
+        assert "checked_block_" not in text, text

@@ -71,7 +71,9 @@ def test_unpaired_markers_are_refused(source, message):
 
 def test_outputs_are_cleared_and_prose_and_other_code_kept():
     original = notebook_with(SOLVED, "print('kept')")
+    original.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {"id": {}}}}
     copy, replaced = script.student_notebook(original)
+    assert "widgets" not in copy.metadata and "widgets" in original.metadata
     assert replaced == 1
     assert all(cell.outputs == [] and cell.execution_count is None for cell in copy.cells[:2])
     assert copy.cells[1].source == "print('kept')"

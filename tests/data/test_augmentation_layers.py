@@ -56,14 +56,16 @@ def test_everything_off_is_an_identity_block():
 
 
 @pytest.mark.parametrize(
-    "kwargs, match",
+    "kwargs, error, match",
     [
-        ({"flip": "diagonal"}, "flip must be None or one of horizontal, vertical"),
-        ({"rotation": 1.5}, r"rotation must be a number in \[0, 1\)"),
-        ({"zoom": -0.1}, "zoom must be"),
-        ({"contrast": True}, "contrast must be"),
+        ({"flip": "diagonal"}, ValueError,
+         r"^flip must be one of None, False, 'horizontal', 'vertical', 'horizontal_and_vertical'; received flip="),
+        ({"rotation": 1.5}, ValueError, r"^rotation must be a number >= 0 and < 1 .*; received rotation=1.5$"),
+        ({"zoom": -0.1}, ValueError, r"^zoom must be a number >= 0 and < 1"),
+        ({"contrast": True}, TypeError, r"^contrast must be a number >= 0 and < 1"),
+        ({"seed": 0.5}, TypeError, r"^seed must be an integer >= 0; received seed=0.5$"),
     ],
 )
-def test_bad_factors_are_named(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_bad_factors_are_named(kwargs, error, match):
+    with pytest.raises(error, match=match):
         augmentation_layers(**kwargs)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from resnet_widgets.data import DataUnavailableError, catalog_entry, load_dataset
-from resnet_widgets.data.download import sha256_of
+from resnet_widgets.io import file_digest
 from resnet_widgets.data.selection import stratified_take
 
 from .datafiles import REPO_DATASETS
@@ -43,7 +43,7 @@ def test_subset_files_match_the_catalog_checksums():
     assert len(records) == 4
     for record in records:
         path = SUBSET / record["name"]
-        assert (path.stat().st_size, sha256_of(path)) == (record["size"], record["sha256"])
+        assert (path.stat().st_size, file_digest(path)) == (record["size"], record["sha256"])
 
 
 def test_damaged_subset_is_refused(no_debian, test_catalog, tmp_path):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from resnet_widgets.data import DataUnavailableError, load_dataset, select_classes
-from resnet_widgets.data.locations import keras_home
+from resnet_widgets.io import cache_root
 
 from .datafiles import FASHION_NAMES, REPO_DATASETS, write_fashion_files
 
@@ -28,7 +28,7 @@ def debian_copy(tmp_path, monkeypatch):
 
 
 def keras_cache():
-    return keras_home() / "datasets" / "fashion-mnist"
+    return cache_root() / "datasets" / "fashion-mnist"
 
 
 def marker_of(ds):
@@ -89,7 +89,7 @@ def test_keras_datasets_reads_the_files_our_download_wrote(no_debian, served_fas
     import keras
     from keras.src.backend import config
 
-    monkeypatch.setattr(config, "keras_home", lambda: str(keras_home()))
+    monkeypatch.setattr(config, "keras_home", lambda: str(cache_root()))
     (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()  # finds them, no download
 
     np.testing.assert_array_equal(x_train, ds.x_train[..., 0])
@@ -203,18 +203,23 @@ def test_image_size_gives_resized_rgb(no_debian):
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"name": "imagenet"}, ValueError, "name must be one of fashion_mnist, folder, tf_flowers; received 'imag"),
-        ({"split": 0.2}, ValueError, "split must be None or 'official' for fashion_mnist"),
-        ({"image_size": (0, 32)}, ValueError, r"image_size must be None, a positive int, or \(height, width\)"),
-        ({"image_size": "224"}, ValueError, "image_size must be"),
-        ({"limit": 0}, ValueError, "limit must be None or a positive int"),
-        ({"limit": True}, ValueError, "limit must be None or a positive int"),
-        ({"seed": 1.5}, TypeError, "seed must be an int"),
-        ({"classes": ["Hat"]}, ValueError, "classes: 'Hat' is not a class; the classes are T-shirt/top, Trouser"),
-        ({"classes": [10]}, ValueError, r"classes: index 10 is out of range 0..9"),
+        ({"name": "imagenet"}, ValueError,
+         r"^name must be one of 'fashion_mnist', 'folder', 'tf_flowers' .*; received name='imagenet'$"),
+        ({"split": 0.2}, ValueError,
+         r"^split must be one of None, 'official' \(fashion_mnist's official test set is the validation set\)"),
+        ({"image_size": (0, 32)}, ValueError, r"^image_size must be at least 1 pixel on each side; received"),
+        ({"image_size": "224"}, TypeError, r"^image_size must be an integer or a \(height, width\) pair of integers"),
+        ({"limit": 0}, ValueError, r"^limit must be an integer >= 1 \(examples per split\); received limit=0$"),
+        ({"limit": True}, TypeError, r"^limit must be an integer >= 1 .*; received limit=True$"),
+        ({"seed": 1.5}, TypeError, r"^seed must be an integer >= 0 .*; received seed=1.5$"),
+        ({"seed": -1}, ValueError, r"^seed must be an integer >= 0 .*; received seed=-1$"),
+        ({"classes": ["Hat"]}, ValueError,
+         r"^classes must be one of 'T-shirt/top', 'Trouser', .*received classes='Hat'"),
+        ({"classes": [10]}, ValueError, r"^classes must be an integer from 0 to 9 .*; received classes=10$"),
         ({"classes": [1, "Trouser"]}, ValueError, "classes: 'Trouser' is given twice"),
         ({"classes": []}, ValueError, "classes must name at least one class"),
-        ({"classes": [1.0]}, TypeError, "classes must hold class names or integer indices"),
+        ({"classes": [1.0]}, TypeError, r"^classes must be an integer from 0 to 9 .*; received classes=1.0$"),
+        ({"classes": 2.5}, TypeError, r"^classes must be None, or class names and/or indices"),
         ({"path": "photos"}, ValueError, "path is only for load_dataset"),
     ],
 )

@@ -180,7 +180,7 @@ def test_folder_needs_a_path_and_an_image_size(tmp_path):
         load_dataset("folder", image_size=(16, 16))
     with pytest.raises(ValueError, match="image_size is required for folder"):
         load_dataset("folder", path=root)
-    with pytest.raises(ValueError, match=r"split must be None or a validation fraction in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"^split must be a number >= 0 and < 1 \(None, or the validation fraction"):
         load_dataset("folder", path=root, image_size=16, split=1.5)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from resnet_widgets.data import DownloadError, UnsafeArchiveError, load_dataset
-from resnet_widgets.data.locations import keras_home
+from resnet_widgets.io import cache_root
 
 from .datafiles import jpeg_bytes
 
@@ -64,7 +64,7 @@ def test_tf_flowers_is_downloaded_extracted_decoded_then_cached(serve_flowers, l
     assert len(ds.y_train) + len(ds.y_val) == 20  # 21 photos, one of them unreadable
     assert np.bincount(ds.y_train, minlength=5).min() >= 3 and len(set(ds.y_val.tolist())) >= 4
     assert ds.skipped == (("roses/broken.jpg", "empty file (0 bytes)"),)
-    extracted = keras_home() / "datasets" / "flower_photos_extracted" / "flower_photos"
+    extracted = cache_root() / "datasets" / "flower_photos_extracted" / "flower_photos"
     assert (extracted / "LICENSE.txt").is_file()  # the photographers' credits stay with the photos
 
     with pytest.warns(UserWarning, match="roses/broken.jpg"):
@@ -80,7 +80,7 @@ def test_tf_flowers_archive_with_a_traversal_member_is_refused(serve_flowers, tm
     with pytest.raises(UnsafeArchiveError, match=r"'flower_photos/../../../escaped.txt' would land outside"):
         load_dataset("tf_flowers", image_size=(32, 32))
 
-    datasets = keras_home() / "datasets"
+    datasets = cache_root() / "datasets"
     assert sorted(p.name for p in datasets.iterdir()) == ["flower_photos.tgz"]  # verified, but not extracted
     assert not list(tmp_path.rglob("escaped.txt"))
 
@@ -90,7 +90,7 @@ def test_tf_flowers_offline_says_where_to_put_the_archive():
         load_dataset("tf_flowers", image_size=(32, 32))
     message = str(caught.value)
     assert "could not fetch the tf_flowers archive from https://storage.googleapis.com/" in message
-    assert str(keras_home() / "datasets" / "flower_photos.tgz") in message
+    assert str(cache_root() / "datasets" / "flower_photos.tgz") in message
     assert "228,813,984 bytes" in message
 
 

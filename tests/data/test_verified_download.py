@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 from resnet_widgets.data import DownloadError, fetch_file
-from resnet_widgets.data.download import download_path
+from resnet_widgets.io import cache_file
 
 pytestmark = pytest.mark.backend_neutral
 
@@ -37,7 +37,7 @@ def test_download_is_verified_and_kept_in_the_keras_cache(online, loopback, isol
 
 def test_truncated_cached_file_is_fetched_again(online, loopback):
     loopback.routes["archive.tgz"] = [GOOD]
-    truncated = download_path("archive.tgz")
+    truncated = cache_file("archive.tgz", "datasets")
     truncated.parent.mkdir(parents=True)
     truncated.write_bytes(GOOD[: len(GOOD) // 2])  # what a download that died halfway leaves behind
 
@@ -76,7 +76,7 @@ def test_download_that_keeps_failing_its_checksum_is_removed_and_explained(onlin
         fetch_file(record(url), what="the test archive")
 
     message = str(caught.value)
-    expected_path = download_path("archive.tgz")
+    expected_path = cache_file("archive.tgz", "datasets")
     assert message.startswith(f"could not fetch the test archive from {url}: the downloaded file failed its sha256")
     assert hashlib.sha256(b"an HTML error page, not the archive").hexdigest() in message
     assert f"place it at\n    {expected_path}\n" in message and GOOD_SHA in message
@@ -93,7 +93,7 @@ def test_wrong_checksum_from_a_local_file_url_leaves_no_file(online, tmp_path):
     with pytest.raises(DownloadError, match="failed its sha256 check"):
         fetch_file(record(served.as_uri()))
 
-    assert not download_path("archive.tgz").exists()
+    assert not cache_file("archive.tgz", "datasets").exists()
     assert served.read_bytes() == b"tampered"  # the source is left alone
 
 
@@ -104,9 +104,9 @@ def test_unreachable_host_error_names_url_and_manual_path(online, closed_url):
     message = str(caught.value)
     assert f"could not fetch the test file from {closed_url}:" in message
     assert "cannot reach 127.0.0.1:" in message and "looks offline (ConnectionRefusedError" in message
-    assert f"place it at\n    {download_path('file.bin')}\n" in message
+    assert f"place it at\n    {cache_file('file.bin', 'datasets')}\n" in message
     assert "it is picked up from there" in message
-    assert not download_path("file.bin").exists()
+    assert not cache_file("file.bin", "datasets").exists()
 
 
 def test_http_404_is_a_download_error_in_keras_words(online, loopback):
@@ -120,12 +120,12 @@ def test_offline_switch_explains_without_touching_the_network(loopback):
     with pytest.raises(DownloadError) as caught:
         fetch_file(record(loopback.url("archive.tgz")))
     assert "RESNET_LAB_OFFLINE" in str(caught.value)
-    assert str(download_path("archive.tgz")) in str(caught.value)
+    assert str(cache_file("archive.tgz", "datasets")) in str(caught.value)
     assert loopback.hits["archive.tgz"] == 0
 
 
 def test_manually_placed_file_is_picked_up_offline(closed_url):
-    placed = download_path("file.bin")
+    placed = cache_file("file.bin", "datasets")
     placed.parent.mkdir(parents=True)
     placed.write_bytes(GOOD)
 

@@ -64,10 +64,36 @@ def test_weights_must_be_none_imagenet_or_an_existing_path(weights):
     assert "weights" in str(caught.value) and "'imagenet'" in str(caught.value) and "None" in str(caught.value)
 
 
-@pytest.mark.parametrize("classes", [0, -3, 2.5, "10"])
-def test_classes_must_be_a_positive_integer(classes):
-    with pytest.raises(ValueError, match="classes"):
+@pytest.mark.parametrize("classes, error", [(0, ValueError), (-3, ValueError), (2.5, TypeError), ("10", TypeError),
+                                            (True, TypeError)])
+def test_classes_must_be_a_positive_integer(classes, error):
+    with pytest.raises(error, match=rf"^classes must be an integer >= 1 .*; received classes={classes!r}$"):
         models.ResNet50(weights=None, classes=classes)
+
+
+def test_numpy_integers_and_bools_are_accepted_as_the_numbers_they_hold():
+    """A count read from an array (np.int64) is a count: ResNet50(classes=np.int64(10)) builds a 10-way head."""
+    model = models.ResNet50(weights=None, classes=np.int64(10), include_top=np.bool_(True),
+                            input_shape=(np.int64(32), 32, 3))
+    assert model.output_shape == (None, 10)
+    assert model.input_shape == (None, 32, 32, 3)
+
+
+@pytest.mark.parametrize("include_top", ["yes", 1, None])
+def test_include_top_must_be_true_or_false(include_top):
+    """keras.applications takes any truthy value, so include_top="no" would keep the head; refuse it."""
+    expected = rf"^include_top must be True or False .*; received include_top={include_top!r}$"
+    with pytest.raises(TypeError, match=expected):
+        models.ResNet50(weights=None, include_top=include_top)
+
+
+def test_unknown_variant_lists_the_family():
+    with pytest.raises(ValueError) as caught:
+        models.build_resnet("ResNet51", weights=None)
+    message = str(caught.value)
+    assert message.startswith("variant must be one of ")
+    assert message.endswith("received variant='ResNet51'")
+    assert all(repr(name) in message for name in models.FAMILY)
 
 
 def test_input_tensor_must_be_a_keras_tensor():
@@ -86,7 +112,7 @@ def test_arguments_are_checked_before_anything_is_built():
 def test_signature_and_defaults_equal_keras_applications():
     import inspect
 
-    for variant in models.FAMILY:
+    for variant in models.KERAS_VARIANTS:
         ours = inspect.signature(getattr(models, variant)).parameters
         theirs = inspect.signature(getattr(keras.applications, variant)).parameters
         assert [(p.name, p.default) for p in ours.values()] == [(p.name, p.default) for p in theirs.values()]

@@ -6,7 +6,7 @@ import pytest
 from resnet_widgets import models
 from resnet_widgets.diagram import model_graph
 from resnet_widgets.models.costs import (
-    Cost, bottleneck_cost, cost_breakdown, head_cost, stem_cost, variant_cost,
+    Cost, basic_block_cost, bottleneck_cost, cost_breakdown, head_cost, stem_cost, variant_cost,
 )
 
 pytestmark = pytest.mark.backend_neutral
@@ -62,6 +62,47 @@ def test_block_formulas_count_what_keras_builds():
         assert graph["macs"] == expected.total_macs, block.__name__
 
 
+@pytest.mark.parametrize("filters", [16, 64, 512])
+def test_basic_block_formulas_have_the_closed_forms_of_the_docstring(filters):
+    f, c, s = filters, filters // 2, 7
+    assert basic_block_cost(f, f, s).params == 18 * f * f + 8 * f
+    assert basic_block_cost(f, f, s).macs == 18 * f * f * s * s
+    assert basic_block_cost(c, f, 2 * s, stride=2, projection=True).params == 9 * c * f + 9 * f * f + c * f + 12 * f
+    assert basic_block_cost(c, f, 2 * s, stride=2, projection=True).macs == (9 * c * f + 9 * f * f + c * f) * s * s
+
+
+def test_basic_block_formulas_count_what_keras_builds():
+    cases = [
+        ((14, 14, 256), {"filters": 256}, basic_block_cost(256, 256, 14)),
+        ((28, 28, 128), {"filters": 256, "stride": 2}, basic_block_cost(128, 256, 28, stride=2, projection=True)),
+        ((15, 15, 64), {"filters": 128, "stride": 2}, basic_block_cost(64, 128, 15, stride=2, projection=True)),
+        # Option A: the zero-padded identity has no weights, so the block costs what an identity one does.
+        ((14, 14, 16), {"filters": 32, "stride": 2, "shortcut": "zero_pad"}, basic_block_cost(16, 32, 14, stride=2)),
+    ]
+    for shape, kwargs, expected in cases:
+        model = block_model(models.basic_block, shape, **kwargs)
+        assert model.count_params() == expected.params, kwargs
+        graph = model_graph(model)
+        assert conv_and_dense_macs(graph) == expected.macs, kwargs
+        assert graph["macs"] == expected.total_macs, kwargs
+
+
+def test_resnet18_and_34_multiply_adds_are_table_1s():
+    # He et al. 2015, Table 1: 1.8 and 3.6 x 10^9 FLOPs (multiply-adds); 3.66 is written 3.6 there, as 3.86 is 3.8.
+    assert 1.8 <= variant_cost("ResNet18").macs / 1e9 < 1.9
+    assert 3.6 <= variant_cost("ResNet34").macs / 1e9 < 3.7
+
+
+@pytest.mark.parametrize("variant", ["ResNet18", "ResNet34"])
+def test_basic_variant_formulas_agree_exactly_with_a_built_model_at_an_odd_size(variant):
+    model = getattr(models, variant)(weights=None, input_shape=(97, 97, 3), classes=10)
+    expected = variant_cost(variant, input_size=97, classes=10)
+    graph = model_graph(model)
+    assert model.count_params() == expected.params
+    assert conv_and_dense_macs(graph) == expected.macs
+    assert graph["macs"] == expected.total_macs
+
+
 def test_family_parameter_counts_equal_keras_applications_without_building():
     assert {name: variant_cost(name).params for name in KERAS_PARAMS} == KERAS_PARAMS
 
@@ -105,7 +146,7 @@ def test_extra_depth_of_101_and_152_sits_in_conv3_and_conv4():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"variant": "ResNet18"}, "variant must be one of ResNet50, ResNet101"),
+    ({"variant": "ResNet200"}, "variant must be one of ResNet18, ResNet34, ResNet50, ResNet101"),
     ({"variant": "ResNet50", "input_size": 31}, "input_size must be an integer of at least 32"),
     ({"variant": "ResNet50", "input_size": 224.0}, "input_size must be an integer"),
     ({"variant": "ResNet50", "classes": 0}, "classes must be a positive integer"),

@@ -1,16 +1,14 @@
 """Weight loading: from a path, and through the 'imagenet' code path with test-made files placed where
 the loader looks (a loopback server stands in for the download host). Nothing leaves the machine."""
 
-import os
 import shutil
 
-import h5py
 import keras
-import numpy as np
 import pytest
-from keras.src.legacy.saving.legacy_h5_format import save_weights_to_hdf5_group
 
 from resnet_widgets import models
+from resnet_widgets.io import file_digest
+from resnet_widgets.keras_internals import save_weights_in_official_layout
 from resnet_widgets.models import weights as weights_module
 
 from .conftest import max_abs_difference, random_images
@@ -20,9 +18,7 @@ pytestmark = pytest.mark.backend_neutral
 
 def save_official_layout(model, path):
     """Write `model`'s weights the way the official files are laid out (legacy Keras 2 HDF5)."""
-    with h5py.File(path, "w") as f:
-        save_weights_to_hdf5_group(f, model)
-    return path
+    return save_weights_in_official_layout(model, path)
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +30,20 @@ def reference_notop(tmp_path_factory):
     return model, path
 
 
+def file_md5(path):
+    return file_digest(path, "md5")
+
+
 @pytest.fixture
 def keras_home(tmp_path, monkeypatch):
-    """A private Keras cache folder, so tests never see or touch the user's ~/.keras."""
-    home = tmp_path / "keras_home"
+    """A private cache root (RESNET_LAB_CACHE_DIR), and an empty Keras cache (KERAS_HOME) beside it, so tests
+    never see or touch the user's ~/.keras. Downloads are allowed; the tests serve them from loopback."""
+    home = tmp_path / "cache_root"
     home.mkdir()
-    monkeypatch.setattr("keras.src.backend.config._KERAS_DIR", str(home))
+    monkeypatch.setenv("RESNET_LAB_CACHE_DIR", str(home))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_own_cache"))
+    monkeypatch.delenv("RESNET_LAB_OFFLINE", raising=False)
+    monkeypatch.delenv("RESNET_LAB_NETWORK_TIMEOUT", raising=False)
     return home
 
 
@@ -50,7 +54,7 @@ def official_source(reference_notop, http_server, monkeypatch):
     served, base_url = http_server
     shutil.copy(path, served / path.name)
     monkeypatch.setattr(weights_module, "BASE_URL", base_url)
-    monkeypatch.setitem(weights_module.MD5, "resnet50", ("0" * 32, weights_module.file_md5(path)))
+    monkeypatch.setitem(weights_module.MD5, "resnet50", ("0" * 32, file_md5(path)))
     return path
 
 
@@ -79,7 +83,7 @@ def test_imagenet_weights_are_downloaded_verified_and_loaded(official_source, re
     ours = models.ResNet50(weights="imagenet", include_top=False, input_shape=(64, 64, 3))
     cached = keras_home / "models" / official_source.name
     assert cached.exists()
-    assert weights_module.file_md5(cached) == weights_module.file_md5(official_source)
+    assert file_md5(cached) == file_md5(official_source)
     assert max_abs_difference(ours, reference, random_images((2, 64, 64, 3))) == 0.0
 
 
@@ -88,7 +92,7 @@ def test_cached_imagenet_weights_load_without_network(reference_notop, keras_hom
     (keras_home / "models").mkdir()
     shutil.copy(path, keras_home / "models" / path.name)
     monkeypatch.setattr(weights_module, "BASE_URL", closed_url)
-    monkeypatch.setitem(weights_module.MD5, "resnet50", ("0" * 32, weights_module.file_md5(path)))
+    monkeypatch.setitem(weights_module.MD5, "resnet50", ("0" * 32, file_md5(path)))
     ours = models.ResNet50(weights="imagenet", include_top=False, input_shape=(64, 64, 3))
     assert max_abs_difference(ours, reference, random_images((1, 64, 64, 3))) == 0.0
 
@@ -99,7 +103,7 @@ def test_corrupted_cached_weights_are_fetched_again(official_source, reference_n
     cached.parent.mkdir()
     cached.write_bytes(official_source.read_bytes()[: 1 << 20])  # a download that died after 1 MiB
     ours = models.ResNet50(weights="imagenet", include_top=False, input_shape=(64, 64, 3))
-    assert weights_module.file_md5(cached) == weights_module.file_md5(official_source)
+    assert file_md5(cached) == file_md5(official_source)
     assert max_abs_difference(ours, reference, random_images((1, 64, 64, 3))) == 0.0
 
 
@@ -154,12 +158,50 @@ def test_official_file_names_and_hashes_match_keras_applications():
         assert keras_resnet.WEIGHTS_HASHES[name] == (top, notop)
         assert weights_module.imagenet_weights_file(name, True)[1] == (
             keras_resnet.BASE_WEIGHTS_PATH + f"{name}_weights_tf_dim_ordering_tf_kernels.h5")
-    assert set(weights_module.MD5) == {v.weights_name for v in models.FAMILY.values()}
+    assert set(weights_module.MD5) == {models.FAMILY[name].weights_name for name in models.KERAS_VARIANTS}
 
 
-def test_cache_path_follows_get_file_to_its_fallback_when_the_keras_home_is_read_only(tmp_path, monkeypatch):
-    home = tmp_path / "read_only_home"
-    home.mkdir()
-    monkeypatch.setattr("keras.src.backend.config._KERAS_DIR", str(home))
-    monkeypatch.setattr(weights_module.os, "access", lambda path, mode: path != str(home))
-    assert weights_module.cache_path("w.h5") == "/tmp/.keras/models/w.h5"
+def test_weights_in_keras_own_cache_are_found_when_the_cache_root_is_moved(reference_notop, keras_home, closed_url,
+                                                                         tmp_path, monkeypatch):
+    """A file keras.applications downloaded (into $KERAS_HOME/models) is used as it is: no download, no copy."""
+    reference, path = reference_notop
+    keras_own = tmp_path / "keras_own_cache" / "models"
+    keras_own.mkdir(parents=True)
+    shutil.copy(path, keras_own / path.name)
+    monkeypatch.setattr(weights_module, "BASE_URL", closed_url)  # a download would fail
+    monkeypatch.setitem(weights_module.MD5, "resnet50", ("0" * 32, file_md5(path)))
+
+    ours = models.ResNet50(weights="imagenet", include_top=False, input_shape=(64, 64, 3))
+
+    assert max_abs_difference(ours, reference, random_images((1, 64, 64, 3))) == 0.0
+    assert not (keras_home / "models" / path.name).exists()
+
+
+def test_a_damaged_file_in_keras_own_cache_is_passed_over_and_left_alone(official_source, keras_home, tmp_path):
+    keras_own = tmp_path / "keras_own_cache" / "models"
+    keras_own.mkdir(parents=True)
+    (keras_own / official_source.name).write_bytes(b"not the weights")
+
+    models.ResNet50(weights="imagenet", include_top=False, input_shape=(64, 64, 3))
+
+    assert file_md5(keras_home / "models" / official_source.name) == file_md5(official_source)  # downloaded
+    assert (keras_own / official_source.name).read_bytes() == b"not the weights"  # Keras' file is not ours
+
+
+def test_an_unwritable_cache_root_falls_back_to_the_temporary_folder(official_source, reference_notop, keras_home,
+                                                                    tmp_path, monkeypatch):
+    """A cache root that cannot be created (here: below a regular file; a read-only home likewise) sends
+    downloads to <tmp>/.keras, as keras.utils.get_file does, and the weights load from there."""
+    import tempfile
+
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("RESNET_LAB_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    fallback = tmp_path / "tmp" / ".keras" / "models" / official_source.name
+
+    assert weights_module.cache_path(official_source.name) == str(fallback)
+    reference, _ = reference_notop
+    ours = models.ResNet50(weights="imagenet", include_top=False, input_shape=(64, 64, 3))
+    assert file_md5(fallback) == file_md5(official_source)
+    assert max_abs_difference(ours, reference, random_images((1, 64, 64, 3))) == 0.0

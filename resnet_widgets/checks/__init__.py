@@ -1,0 +1,37 @@
+"""Feedback on the learner's exercise code: what is wrong, where, and why it matters.
+
+    from resnet_widgets.checks import check_identity_block, check_conv_block, check_resnet50
+    check_identity_block(my_identity_block)      # displays a verdict; .passed and .problems for code
+
+Every check takes the learner's function (check_resnet50 also takes the model it built). A function that
+still raises NotImplementedError makes the check raise `ExerciseNotWritten`: one friendly line in Jupyter,
+and "Run All" in a student copy stops at the first exercise not yet written.
+
+How a block is checked (in the spirit of deeplearning.ai's checks, made specific):
+1. The learner's function and our reference (resnet_widgets.models) each build a block on the same
+   symbolic input. A build error is read for its cause (two branches of different shapes: which one?).
+2. The learner's graph is read back from its output: the layers after the addition, the addition, and
+   its two branches (shortcut and residual). Each is compared with the reference's, convolution by
+   convolution: kernel, filters, stride, padding, bias, then the BN and ReLU that follow it, then names.
+3. Both blocks get the same deterministic weights (a fixed value per weight role and shape, so layer
+   names play no part) and run on one fixed input in inference mode; their outputs must agree.
+
+Every check is a pure function of the learner's code, returns a `CheckResult`, and runs on any Keras
+backend (TensorFlow, JAX). The package has one module per job:
+
+    verdict    CheckResult: what the learner reads, as text and HTML
+    reading    a block's graph read back from its output (the diagram's rule picks the shortcut)
+    rules      the comparison rules: a learner's block next to the reference, part by part
+    running    calling the learner's function, fixed weights and inputs, running both models
+    blocks, resnet50, counting   the checks the notebooks call, built from the four above
+
+A new exercise adds its check in a module of its own that uses these four, and exports it here.
+"""
+
+from .blocks import check_basic_block, check_conv_block, check_identity_block, check_preact_block
+from .counting import check_stage_parameters
+from .resnet50 import RESNET50_PARAMETERS, check_resnet50
+from .verdict import CheckResult, ExerciseNotWritten
+
+__all__ = ["RESNET50_PARAMETERS", "CheckResult", "ExerciseNotWritten", "check_basic_block", "check_conv_block",
+           "check_identity_block", "check_preact_block", "check_resnet50", "check_stage_parameters"]

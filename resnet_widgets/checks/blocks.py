@@ -1,0 +1,257 @@
+"""The block exercises: `check_identity_block`, `check_conv_block`, `check_basic_block`, `check_preact_block`.
+
+Each check builds the learner's block and the reference (`resnet_widgets.models`) on the same small input,
+reads both graphs back (`reading`), compares them part by part (`rules`), then runs both on the same fixed
+weights and input (`running`): a block passes when its layers, its wiring and its output agree. A check
+that calls the block several ways (with stride 2, then 1; with and without a projection) makes the next
+call only when the previous one passed, and says so when it stops early.
+
+Each check takes the learner's function itself. If that function still raises NotImplementedError, the
+check raises `ExerciseNotWritten`, which Jupyter shows as one friendly line.
+"""
+
+from .. import arguments
+from ..models.blocks import BN_EPSILON, EXPANSION, basic_block, conv_block, identity_block, preact_block
+from .reading import read_block, structure_lines
+from .rules import BASIC, PREACT, Comparison, bottleneck
+from .running import BuildFailed, build, outputs_match
+from .verdict import CheckResult
+
+# The block the checks build: small enough to run in a blink, big enough that every channel count
+# differs (input 8 vs bottleneck 4 vs output 16), so a wrong width can be named precisely.
+CHECK_NAME = "checked_block"
+CHECK_FILTERS = 4
+CHECK_SIZE = 8
+STRIDE_PLACEMENTS = ("1x1", "3x3")
+
+
+def compare_block(fn, reference_fn, input_shape, kwargs, exercise, kind, projection):
+    """Build the learner's block and ours on the same input and explain every difference.
+
+    Args:
+        fn, reference_fn: the learner's function and ours, both called as f(x, **kwargs).
+        input_shape: the input's shape without the batch axis.
+        exercise: what the verdict is about, e.g. "identity block".
+        kind: the block family (`rules.BlockKind`).
+        projection: whether the reference's shortcut projects (for the hints of a failed addition).
+
+    Returns:
+        CheckResult.
+
+    Raises:
+        ExerciseNotWritten: the learner's function still raises NotImplementedError.
+    """
+    result = CheckResult(exercise)
+    try:
+        x, output, model = build(fn, input_shape, kwargs, projection, kind.expansion)
+    except BuildFailed as failure:
+        result.problems.append(failure.problem)
+        result.incomplete = True  # nothing could be read beyond the failure
+        return result
+    ref_x, ref_output, reference = build(reference_fn, input_shape, kwargs, projection, kind.expansion)
+
+    mine, ref = read_block(x, output), read_block(ref_x, ref_output)
+    result.structure = structure_lines(mine, ref)
+    comparison = Comparison(kind, kwargs["filters"], kwargs.get("stride", 1), kwargs["name"])
+    if tuple(model.output_shape) != tuple(reference.output_shape):
+        comparison.problems.append(f"The output shape is {model.output_shape}; it should be {reference.output_shape}.")
+    comparison.compare(mine, ref)
+    comparison.names()
+    comparison.finish()
+    result.problems, result.notes, result.incomplete = comparison.problems, comparison.notes, comparison.incomplete
+
+    params, ref_params = model.count_params(), reference.count_params()
+    if params == ref_params:
+        result.facts.append(f"output shape {model.output_shape}; {params:,} parameters, as in the reference")
+    else:
+        result.facts.append(f"output shape {model.output_shape}; {params:,} parameters (the reference has "
+                            f"{ref_params:,})")
+    if tuple(model.output_shape) == tuple(reference.output_shape):
+        lenient = not kind.official_weights  # bias and epsilon are then free choices, noted, not failed
+        same, difference = outputs_match(model, reference, input_shape, zero_biases=lenient,
+                                         epsilon=BN_EPSILON if lenient else None)
+        if same:
+            result.facts.append("same output as the reference block on a fixed input with the same fixed weights")
+        elif not result.problems:
+            result.problems.append(
+                f"The layers and wiring match the reference, but the output differs by up to {difference:.3g} with "
+                "the same weights and input. Look for a layer option or an operation that the check does not read.")
+    return result
+
+
+def merge(first, second, label):
+    """Add the second run's findings to the first, marking those it alone found."""
+    for problem in second.problems:
+        if problem not in first.problems:
+            first.problems.append(f"({label}) {problem}")
+    # The same advice about other layers (a bias, an epsilon) differs only in the names it lists.
+    seen = {note.split("; ", 1)[-1] for note in first.notes}
+    first.notes += [note for note in second.notes if note.split("; ", 1)[-1] not in seen]
+    if not second.passed:  # show the call that failed, not the one that passed
+        first.structure = [f"{label}:"] + [f"  {line}" for line in second.structure] if second.structure else []
+    first.incomplete = first.incomplete or second.incomplete
+    return first
+
+
+def run_calls(calls, exercise):
+    """Run `compare_block` for each call in turn, merging the verdicts; stop at the first that fails.
+
+    Args:
+        calls: (label or None, keyword arguments of compare_block, fact to add when it passes) for each call.
+
+    Returns:
+        CheckResult; `incomplete` when a failing call left later ones unmade.
+    """
+    result = None
+    for index, (label, call, fact) in enumerate(calls):
+        verdict = compare_block(exercise=exercise, **call)
+        result = verdict if result is None else merge(result, verdict, label)
+        if not verdict.passed:
+            result.incomplete = result.incomplete or index < len(calls) - 1
+            return result
+        if fact:
+            result.facts.append(fact)
+    return result
+
+
+def check_identity_block(fn):
+    """Check a learner's bottleneck identity block against `resnet_widgets.models.identity_block`.
+
+    The check calls `fn(x, filters=4, name="checked_block")` with x of shape (None, 8, 8, 16).
+
+    Args:
+        fn: the learner's function (x, filters, name) -> tensor.
+
+    Returns:
+        CheckResult: `.passed`, `.problems` (each naming the layer and the likely mistake), `.notes`, `.facts`.
+
+    Raises:
+        TypeError: if `fn` is not callable.
+        ExerciseNotWritten: `fn` still raises NotImplementedError.
+    """
+    arguments.function("fn", fn, "your block function, e.g. fn=my_identity_block")
+    shape = (CHECK_SIZE, CHECK_SIZE, EXPANSION * CHECK_FILTERS)
+
+    def reference(x, filters, name):
+        return identity_block(x, filters, name=name)
+
+    return compare_block(fn, reference, shape, {"filters": CHECK_FILTERS, "name": CHECK_NAME}, "identity block",
+                         kind=bottleneck(), projection=False)
+
+
+def check_conv_block(fn, stride_on="1x1"):
+    """Check a learner's convolutional (projection) block against `resnet_widgets.models.conv_block`.
+
+    The check calls `fn(x, filters=4, stride=2, name="checked_block")` with x of shape (None, 8, 8, 8), then
+    again with stride=1 (as in conv2, after the max pool), so a hard-coded stride is found too.
+
+    Args:
+        fn: the learner's function (x, filters, stride, name) -> tensor.
+        stride_on: where the learner's block should put the stride: "1x1" (v1: keras.applications and the
+            released Caffe model, the default) or "3x3" (v1.5, torchvision).
+
+    Returns:
+        CheckResult: `.passed`, `.problems`, `.notes`, `.facts`.
+
+    Raises:
+        TypeError: if `fn` is not callable.
+        ValueError: for a `stride_on` other than "1x1" or "3x3".
+        ExerciseNotWritten: `fn` still raises NotImplementedError.
+    """
+    arguments.function("fn", fn, "your block function, e.g. fn=my_conv_block")
+    arguments.choice("stride_on", stride_on, STRIDE_PLACEMENTS, "the first 1x1 convolution (v1) or the 3x3 (v1.5)")
+
+    def reference(x, filters, stride, name):
+        return conv_block(x, filters, stride=stride, stride_on=stride_on, name=name)
+
+    shape = (CHECK_SIZE, CHECK_SIZE, 2 * CHECK_FILTERS)
+    kwargs = {"filters": CHECK_FILTERS, "stride": 2, "name": CHECK_NAME}
+    common = {"fn": fn, "reference_fn": reference, "input_shape": shape, "kind": bottleneck(stride_on),
+              "projection": True}
+    return run_calls([
+        (None, dict(common, kwargs=kwargs), None),
+        ("with stride=1", dict(common, kwargs=dict(kwargs, stride=1)),
+         "with stride=1 too (as in conv2, after the max pool)"),
+    ], f"convolutional block (stride on the {stride_on})")
+
+
+def check_basic_block(fn):
+    """Check a learner's basic block (two 3x3 convolutions) against `resnet_widgets.models.basic_block`.
+
+    The reference uses option B: a 1x1 projection with BN where the shape changes, the identity elsewhere
+    (He et al. 2015, sec. 3.3). The check calls `fn(x, filters=8, stride=2, name="checked_block")` with x of
+    shape (None, 8, 8, 4) (a projection with a stride), then `fn(x, filters=8, stride=1, ...)` with x of shape
+    (None, 8, 8, 8) (the identity), then with x of shape (None, 8, 8, 4) (a projection for the channels alone).
+    The reference's convolutions have no bias and its BN uses epsilon=1.001e-5; since no official weights bind
+    to a basic block, a bias, another epsilon or other layer names are notes, not problems.
+
+    Args:
+        fn: the learner's function (x, filters, stride=1, name="block") -> tensor.
+
+    Returns:
+        CheckResult: `.passed`, `.problems`, `.notes`, `.facts`.
+
+    Raises:
+        TypeError: if `fn` is not callable.
+        ExerciseNotWritten: `fn` still raises NotImplementedError.
+    """
+    arguments.function("fn", fn, "your block function, e.g. fn=my_basic_block")
+    filters = 2 * CHECK_FILTERS
+
+    def reference(x, filters, stride, name):
+        return basic_block(x, filters, stride=stride, shortcut="projection", name=name)
+
+    common = {"fn": fn, "reference_fn": reference, "kind": BASIC}
+    narrow = (CHECK_SIZE, CHECK_SIZE, CHECK_FILTERS)
+    return run_calls([
+        (None, dict(common, input_shape=narrow, kwargs={"filters": filters, "stride": 2, "name": CHECK_NAME},
+                    projection=True), None),
+        ("with stride=1 and the same channels", dict(
+            common, input_shape=(CHECK_SIZE, CHECK_SIZE, filters), projection=False,
+            kwargs={"filters": filters, "stride": 1, "name": CHECK_NAME}),
+         "with stride=1 and the input's channels too: the shortcut is x itself"),
+        ("with stride=1 and new channels", dict(
+            common, input_shape=narrow, projection=True, kwargs={"filters": filters, "stride": 1, "name": CHECK_NAME}),
+         "with stride=1 and new channels too: the projection follows the channels"),
+    ], "basic block")
+
+
+def check_preact_block(fn):
+    """Check a learner's v2 pre-activation block against `resnet_widgets.models.preact_block`.
+
+    keras.applications' layout (He et al. 2016, Fig. 4e; TF-slim's downsampling): BN and ReLU before the
+    convolutions, nothing after the addition, the projection (conv_shortcut=True) reading the pre-activated
+    input, and a stage's last block subsampling its shortcut with a 1x1 max pool. The check calls, with
+    filters=4 and name="checked_block": `fn(x, filters, stride=1, conv_shortcut=True, ...)` on x of shape
+    (None, 8, 8, 8), then `fn(x, filters, stride=1, conv_shortcut=False, ...)` and
+    `fn(x, filters, stride=2, conv_shortcut=False, ...)` on x of shape (None, 8, 8, 16).
+
+    Args:
+        fn: the learner's function (x, filters, stride=1, conv_shortcut=False, name="block") -> tensor.
+
+    Returns:
+        CheckResult: `.passed`, `.problems`, `.notes`, `.facts`.
+
+    Raises:
+        TypeError: if `fn` is not callable.
+        ExerciseNotWritten: `fn` still raises NotImplementedError.
+    """
+    arguments.function("fn", fn, "your block function, e.g. fn=my_preact_block")
+
+    def reference(x, filters, stride, conv_shortcut, name):
+        return preact_block(x, filters, stride=stride, conv_shortcut=conv_shortcut, name=name)
+
+    def call(channels, stride, conv_shortcut):
+        return {"fn": fn, "reference_fn": reference, "kind": PREACT, "projection": conv_shortcut,
+                "input_shape": (CHECK_SIZE, CHECK_SIZE, channels),
+                "kwargs": {"filters": CHECK_FILTERS, "stride": stride, "conv_shortcut": conv_shortcut,
+                           "name": CHECK_NAME}}
+
+    wide = EXPANSION * CHECK_FILTERS
+    return run_calls([
+        (None, call(2 * CHECK_FILTERS, 1, True), None),
+        ("with conv_shortcut=False", call(wide, 1, False),
+         "with conv_shortcut=False too: the shortcut is x itself"),
+        ("with stride=2 and conv_shortcut=False", call(wide, 2, False),
+         "with stride=2 too: the shortcut subsamples x with a 1x1 max pool, as a stage's last block does"),
+    ], "pre-activation block")

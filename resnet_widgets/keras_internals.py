@@ -1,0 +1,104 @@
+"""The private Keras APIs the package relies on, all in one module.
+
+Keras 3 publishes no way to walk a functional model's graph: which call of which layer produced a tensor,
+and which calls feed which. The architecture diagram (diagram/graph.py) and the exercise checks need exactly
+that, so they read it here and nowhere else. Where a public API exists it is used instead
+(keras.utils.get_source_inputs, model.operations, model.inputs, layer.name).
+
+What is read (as of the Keras in binder/requirements.txt, 3.15):
+
+    Function._nodes_by_depth     every layer call of a functional model, grouped by depth from the outputs
+    Function (the class)         keras.src.ops.function.Function, the base of every functional model
+    Sequential._functional       the functional model a built Sequential keeps (None until it is built)
+    KerasTensor._keras_history   (operation, node_index, tensor_index): the layer call that made a tensor
+    Operation._inbound_nodes     the calls of one layer, in the order they were made
+    Node.operation, .parent_nodes, .input_tensors, .outputs
+                                 one call (keras.src.ops.node.Node, a class Keras does not export)
+    legacy_h5_format.save_weights_to_hdf5_group
+                                 writes weights in the Keras 2 HDF5 layout of the official ImageNet files
+                                 (Keras 3's save_weights writes another layout); tests and notebook 04 make
+                                 stand-in weight files with it
+
+tests/test_keras_internals.py reads each of them on a small model. When a Keras upgrade renames one, that
+test fails with a message naming the attribute and this module, and so does any call here at run time
+(KerasInternalsChanged), rather than an AttributeError deep inside the diagram or a check.
+"""
+
+from __future__ import annotations
+
+# Keras itself is imported only when a message needs its version: importing this module stays free, so the
+# modules that use it (the diagram's graph reader) can be imported before Keras is.
+
+
+class KerasInternalsChanged(RuntimeError):
+    """The installed Keras no longer has a private attribute this module reads; the message names it."""
+
+
+def _changed(what, attribute):
+    import keras
+
+    return KerasInternalsChanged(
+        f"Keras {keras.__version__} has no {attribute} ({what}). resnet_widgets/keras_internals.py reads it, "
+        "because Keras offers no public way to walk a model's graph; update that module for this Keras "
+        "(tests/test_keras_internals.py shows what is expected), or install the Keras version in "
+        "binder/requirements.txt."
+    )
+
+
+def _read(obj, attribute, what):
+    try:
+        return getattr(obj, attribute)
+    except AttributeError:
+        raise _changed(what, f"{type(obj).__name__}.{attribute}") from None
+
+
+def is_functional(model) -> bool:
+    """True for a model built the functional way (keras.Model(inputs, outputs), keras.applications): one whose
+    layer graph can be read. False for a subclassed model, whose call() is Python code."""
+    try:
+        from keras.src.ops.function import Function
+    except ImportError:
+        raise _changed("the base class of functional models", "keras.src.ops.function.Function") from None
+    return isinstance(model, Function)
+
+
+def sequential_graph(model):
+    """The functional model behind a keras.Sequential, or None while the Sequential is not built."""
+    return _read(model, "_functional", "the functional model a built Sequential keeps")
+
+
+def graph_nodes(model) -> list:
+    """Every layer call (Node) of a functional model, inputs first: depth by depth from the inputs to the outputs."""
+    by_depth = _read(model, "_nodes_by_depth", "a functional model's layer calls by depth")
+    return [node for depth in sorted(by_depth, reverse=True) for node in by_depth[depth]]
+
+
+def inbound_nodes(operation) -> list:
+    """The calls (Nodes) of one layer or operation, in the order they were made."""
+    return _read(operation, "_inbound_nodes", "the calls of a layer")
+
+
+def producer(tensor):
+    """(operation, node): the layer and the call of it that produced a symbolic tensor."""
+    history = _read(tensor, "_keras_history", "the layer call that produced a symbolic tensor")
+    return history.operation, inbound_nodes(history.operation)[history.node_index]
+
+
+def call_index(node) -> int:
+    """Which call of its layer `node` is: 0 for the first, 1 for a shared layer's second call, ..."""
+    return inbound_nodes(node.operation).index(node)
+
+
+def save_weights_in_official_layout(model, path):
+    """Write `model`'s weights to `path` in the layout of the official ImageNet .h5 files (legacy Keras 2 HDF5:
+    a `layer_names` attribute, one group per layer), which `load_weights(path)` and `weights=path` read."""
+    import h5py
+
+    try:
+        from keras.src.legacy.saving.legacy_h5_format import save_weights_to_hdf5_group
+    except ImportError:
+        raise _changed("the writer of the legacy HDF5 weights layout",
+                       "keras.src.legacy.saving.legacy_h5_format.save_weights_to_hdf5_group") from None
+    with h5py.File(path, "w") as handle:
+        save_weights_to_hdf5_group(handle, model)
+    return path

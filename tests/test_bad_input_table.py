@@ -1,0 +1,226 @@
+"""Bad input at every public entry point: each row calls one function with one bad argument and asserts the
+error type (TypeError for the wrong kind, ValueError for the wrong value) and that the message names the
+argument. One table across the package, so a new entry point without checks shows up as a missing row.
+
+Rows cover the functions as they are on main; the lead adds rows for new ones. A row's call gets a small
+context (a Keras input tensor, a temporary folder); nothing here builds a whole model or touches the network:
+every check must fire before the work starts.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import keras
+import numpy as np
+import pytest
+
+from resnet_widgets import checks, data, environment, gradients, models
+from resnet_widgets.mode import course_mode
+from resnet_widgets.models import blocks, costs
+from resnet_widgets.models import weights as weights_module
+
+pytestmark = pytest.mark.backend_neutral
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a row's call may need: a Keras tensor with 16 channels, a temporary folder, a tiny model."""
+
+    x: object
+    tmp_path: object
+    tiny_model: object
+
+    def image_folder(self):
+        from tests.data.datafiles import make_image_folder
+
+        return make_image_folder(self.tmp_path / "photos", {"cats": 2, "dogs": 2}, size=(8, 8))
+
+    def image_file(self):
+        from tests.data.datafiles import jpeg_bytes
+
+        path = self.tmp_path / "one.jpg"
+        path.write_bytes(jpeg_bytes(8, 8))
+        return path
+
+
+@dataclass(frozen=True)
+class Row:
+    function: str
+    call: Callable
+    error: type
+    argument: str
+
+    @property
+    def id(self):
+        return f"{self.function}-{self.argument}-{self.error.__name__}"
+
+
+def load(**kwargs):
+    return data.load_dataset(**{"name": "fashion_mnist", **kwargs})
+
+
+def record(**changes):
+    return {"name": "x.bin", "url": "http://127.0.0.1:9/x.bin", "sha256": "0" * 64, **changes}
+
+
+ROWS = [
+    # models: the six variants and their builder
+    Row("ResNet50", lambda c: models.ResNet50(weights=None, classes=0), ValueError, "classes"),
+    Row("ResNet50", lambda c: models.ResNet50(weights=None, classes="10"), TypeError, "classes"),
+    Row("ResNet50", lambda c: models.ResNet50(weights=None, classes=2.5), TypeError, "classes"),
+    Row("ResNet50", lambda c: models.ResNet50(weights="imagenet", classes=10), ValueError, "classes"),
+    Row("ResNet50", lambda c: models.ResNet50(weights="imagenet", classifier_activation="sigmoid"), ValueError,
+        "classifier_activation"),
+    Row("ResNet101", lambda c: models.ResNet101(weights=None, include_top=False, pooling="mean"), ValueError,
+        "pooling"),
+    Row("ResNet152", lambda c: models.ResNet152(weights=42), ValueError, "weights"),
+    Row("ResNet50V2", lambda c: models.ResNet50V2(weights=None, include_top="yes"), TypeError, "include_top"),
+    Row("ResNet101V2", lambda c: models.ResNet101V2(weights=None, include_top=False, input_shape=(31, 64, 3)),
+        ValueError, "input_shape"),
+    Row("ResNet152V2", lambda c: models.ResNet152V2(weights=None, input_tensor=np.zeros((1, 32, 32, 3))), TypeError,
+        "input_tensor"),
+    Row("build_resnet", lambda c: models.build_resnet("ResNet51", weights=None), ValueError, "variant"),
+    Row("imagenet_weights_file", lambda c: weights_module.imagenet_weights_file("resnet51", True), ValueError,
+        "weights_name"),
+    Row("imagenet_weights_file", lambda c: weights_module.imagenet_weights_file("resnet50", "no"), TypeError,
+        "include_top"),
+    Row("decode_predictions", lambda c: models.resnet.decode_predictions(np.zeros(1000)), ValueError, "preds"),
+    Row("decode_predictions", lambda c: models.resnet_v2.decode_predictions(np.zeros((1, 1000)), top=0), ValueError,
+        "top"),
+    Row("variant_cost", lambda c: costs.variant_cost("ResNet51"), ValueError, "variant"),
+    Row("variant_cost", lambda c: costs.variant_cost("ResNet50", input_size=16), ValueError, "input_size"),
+    # models: the blocks
+    Row("identity_block", lambda c: models.identity_block(c.x, "4"), TypeError, "filters"),
+    Row("identity_block", lambda c: models.identity_block(c.x, 4.0), TypeError, "filters"),
+    Row("identity_block", lambda c: models.identity_block(c.x, 0), ValueError, "filters"),
+    Row("identity_block", lambda c: models.identity_block(c.x, 4, kernel_size=0), ValueError, "kernel_size"),
+    Row("conv_block", lambda c: models.conv_block(c.x, -1), ValueError, "filters"),
+    Row("conv_block", lambda c: models.conv_block(c.x, 4, stride=0), ValueError, "stride"),
+    Row("conv_block", lambda c: models.conv_block(c.x, 4, stride=1.5), TypeError, "stride"),
+    Row("conv_block", lambda c: models.conv_block(c.x, 4, stride_on="middle"), ValueError, "stride_on"),
+    Row("preact_block", lambda c: models.preact_block(c.x, 4, stride=0), ValueError, "stride"),
+    Row("preact_block", lambda c: models.preact_block(c.x, 4, stride="2"), TypeError, "stride"),
+    Row("preact_block", lambda c: models.preact_block(c.x, "4"), TypeError, "filters"),
+    Row("preact_block", lambda c: models.preact_block(c.x, 4, conv_shortcut="yes"), TypeError, "conv_shortcut"),
+    Row("basic_block", lambda c: models.basic_block(c.x, 0), ValueError, "filters"),
+    Row("basic_block", lambda c: models.basic_block(c.x, 4, shortcut="identity"), ValueError, "shortcut"),
+    Row("check_stride_on", lambda c: blocks.check_stride_on("2x2"), ValueError, "stride_on"),
+    # data
+    Row("load_dataset", lambda c: load(name="imagenet"), ValueError, "name"),
+    Row("load_dataset", lambda c: load(limit=0), ValueError, "limit"),
+    Row("load_dataset", lambda c: load(limit=True), TypeError, "limit"),
+    Row("load_dataset", lambda c: load(seed=1.5), TypeError, "seed"),
+    Row("load_dataset", lambda c: load(seed=-1), ValueError, "seed"),
+    Row("load_dataset", lambda c: load(image_size="224"), TypeError, "image_size"),
+    Row("load_dataset", lambda c: load(image_size=(0, 32)), ValueError, "image_size"),
+    Row("load_dataset", lambda c: load(split=0.2), ValueError, "split"),
+    Row("load_dataset", lambda c: load(classes=[10]), ValueError, "classes"),
+    Row("load_dataset", lambda c: load(classes=[1.0]), TypeError, "classes"),
+    Row("load_dataset", lambda c: load(path="photos"), ValueError, "path"),
+    Row("load_dataset", lambda c: data.load_dataset("folder", image_size=16), ValueError, "path"),
+    Row("load_dataset", lambda c: data.load_dataset("folder", path=c.image_folder()), ValueError, "image_size"),
+    Row("load_dataset", lambda c: data.load_dataset("folder", path=c.image_folder(), image_size=16, split=1.5),
+        ValueError, "split"),
+    Row("catalog_entry", lambda c: data.catalog_entry("imagenet"), ValueError, "name"),
+    Row("augmentation_layers", lambda c: data.augmentation_layers(flip="diagonal"), ValueError, "flip"),
+    Row("augmentation_layers", lambda c: data.augmentation_layers(rotation=1.5), ValueError, "rotation"),
+    Row("augmentation_layers", lambda c: data.augmentation_layers(contrast=True), TypeError, "contrast"),
+    Row("augmentation_layers", lambda c: data.augmentation_layers(seed="0"), TypeError, "seed"),
+    Row("rescaling", lambda c: data.rescaling(scale="1/255"), TypeError, "scale"),
+    Row("fetch_file", lambda c: data.fetch_file("x.bin"), TypeError, "record"),
+    Row("fetch_file", lambda c: data.fetch_file(record(), attempts=0), ValueError, "attempts"),
+    Row("decode_image", lambda c: data.decode_image(c.image_file(), size=(0, 8)), ValueError, "size"),
+    Row("scan_image_folder", lambda c: data.scan_image_folder(c.tmp_path / "absent"), ValueError, "path"),
+    # mode and environment
+    Row("course_mode", lambda c: course_mode("turbo"), ValueError, "requested"),
+    Row("environment_report", lambda c: environment.environment_report(check_network="yes"), TypeError,
+        "check_network"),
+    Row("is_online", lambda c: environment.is_online(timeout=0), ValueError, "timeout"),
+    Row("is_online", lambda c: environment.is_online("storage.googleapis.com"), TypeError, "host"),
+    # diagram
+    Row("model_graph", lambda c: _diagram().model_graph(3), TypeError, "model"),
+    Row("to_svg", lambda c: _diagram().to_svg("not a model"), TypeError, "model"),
+    Row("ArchitectureDiagram", lambda c: _diagram().ArchitectureDiagram(3), TypeError, "model"),
+    Row("diagram_layout", lambda c: _diagram().diagram_layout({}), ValueError, "graph"),
+    Row("explore", lambda c: _diagram().explore("ResNet51"), ValueError, "variant"),
+    Row("explore", lambda c: _diagram().explore("ResNet50", 16), ValueError, "input_size"),
+    # gradients
+    Row("compare", lambda c: gradients.compare(0), ValueError, "depth"),
+    Row("compare", lambda c: gradients.compare(2.5), TypeError, "depth"),
+    Row("compare", lambda c: gradients.compare(3, width="4"), TypeError, "width"),
+    Row("compare", lambda c: gradients.compare(3, batch_norm="yes"), TypeError, "batch_norm"),
+    Row("compare", lambda c: gradients.compare(3, init="lecun"), ValueError, "init"),
+    Row("compare", lambda c: gradients.compare(3, activation="swishy"), ValueError, "activation"),
+    Row("compare", lambda c: gradients.compare(3, batch_size=0), ValueError, "batch_size"),
+    Row("compare", lambda c: gradients.compare(3, data="mnist"), ValueError, "data"),
+    Row("track", lambda c: gradients.track(3, steps=0), ValueError, "steps"),
+    Row("track", lambda c: gradients.track(3, every=0), ValueError, "every"),
+    Row("track", lambda c: gradients.track(3, learning_rate=-1), ValueError, "learning_rate"),
+    Row("track", lambda c: gradients.track(3, optimizer="rmsprop"), ValueError, "optimizer"),
+    Row("degradation_experiment", lambda c: gradients.degradation_experiment("quick"), ValueError, "mode"),
+    Row("degradation_experiment", lambda c: gradients.degradation_experiment("fast", depths=(8,)), ValueError,
+        "depths"),
+    Row("conv_stack", lambda c: gradients.conv_stack("dense", 3), ValueError, "kind"),
+    Row("matched_pair", lambda c: gradients.matched_pair(0), ValueError, "depth"),
+    Row("gradient_norms", lambda c: gradients.gradient_norms(c.tiny_model, np.zeros((2, 8, 8, 1)), np.zeros(2, int)),
+        ValueError, "x"),
+    Row("gradient_norms", lambda c: gradients.gradient_norms(c.tiny_model, np.zeros((2, 8, 8, 3)), np.zeros(3, int)),
+        ValueError, "y"),
+    Row("gradient_norms", lambda c: gradients.gradient_norms(c.tiny_model, np.zeros((2, 8, 8, 3)), np.zeros(2, int),
+                                                             group_by="stage"), ValueError, "group_by"),
+    Row("GradientExplorer", lambda c: gradients.GradientExplorer(depth=0), ValueError, "depth"),
+    # checks
+    Row("check_identity_block", lambda c: checks.check_identity_block(3), TypeError, "fn"),
+    Row("check_conv_block", lambda c: checks.check_conv_block(lambda x, filters: x, stride_on="2x2"), ValueError,
+        "stride_on"),
+    Row("check_resnet50", lambda c: checks.check_resnet50(3), TypeError, "model"),
+]
+
+
+def _diagram():
+    from resnet_widgets import diagram  # the widget module needs anywidget; imported only by these rows
+
+    return diagram
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory):
+    """One context for the whole table (every check fires before any layer is made, so rows share it)."""
+    folder = tmp_path_factory.mktemp("bad_input")
+    with pytest.MonkeyPatch.context() as patch:
+        # Offline, and a private cache: a row that got past its check must not download or write anywhere real.
+        patch.setenv("RESNET_LAB_OFFLINE", "1")
+        patch.setenv("RESNET_LAB_CACHE_DIR", str(folder / "cache"))
+        inputs = keras.Input((8, 8, 3))
+        tiny = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.Flatten()(keras.layers.Conv2D(2, 3)(inputs))))
+        yield Context(x=keras.Input((8, 8, 16)), tmp_path=folder, tiny_model=tiny)
+    keras.backend.clear_session()
+
+
+def test_the_table_covers_every_part_of_the_package():
+    assert len(ROWS) >= 40
+    covered = {row.function for row in ROWS}
+    for function in ("ResNet50", "identity_block", "conv_block", "preact_block", "load_dataset", "course_mode",
+                     "model_graph", "compare", "gradient_norms", "check_identity_block"):
+        assert function in covered
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_bad_input_is_refused_with_the_argument_named(row, context):
+    with pytest.raises((TypeError, ValueError)) as caught:
+        row.call(context)
+    error = caught.value
+    other = ValueError if row.error is TypeError else TypeError
+    assert isinstance(error, row.error) and not isinstance(error, other), (
+        f"{row.function}: expected a {row.error.__name__}, got {type(error).__name__}: {error}"
+    )
+    assert re.search(rf"(?<![\w.]){re.escape(row.argument)}(?!\w)", str(error)), (
+        f"{row.function}: the message does not name {row.argument!r}: {error}"
+    )
+
+
+def test_the_environment_variable_is_named_when_it_holds_a_bad_mode(monkeypatch):
+    monkeypatch.setenv("RESNET_COURSE_MODE", "turbo")
+    with pytest.raises(ValueError, match=r"^RESNET_COURSE_MODE must be one of 'auto', 'fast', 'full'"):
+        course_mode()
