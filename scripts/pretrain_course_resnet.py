@@ -21,7 +21,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 
-from resnet_widgets.data.download import file_digest  # noqa: E402
+from resnet_widgets.io import file_digest  # noqa: E402
 from resnet_widgets.training.course_resnet import (  # noqa: E402
     COURSE_RESNET_CLASSES,
     RECORD_FILE,

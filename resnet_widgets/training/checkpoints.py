@@ -23,6 +23,8 @@ from pathlib import Path
 
 import keras
 
+from .. import keras_internals
+
 RECORD = "backup.json"
 
 
@@ -84,7 +86,7 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
         if self.model.optimizer is not None and not self.model.optimizer.built:
             self.model.optimizer.build(self.model.trainable_variables)
         self.model.load_weights(Path(self.backup_dir) / record["weights"])
-        self.model._initial_epoch = int(record["epoch"])
+        keras_internals.set_initial_epoch(self.model, record["epoch"])
 
     def _save_model(self):
         folder = Path(self.backup_dir)

@@ -28,7 +28,7 @@ import keras
 import numpy as np
 import plotly.graph_objects as go
 
-from .. import arguments
+from .. import arguments, keras_internals
 from ..display import StaticPicture, figure_png
 from .dashboard_view import PANELS, epoch_line, progress_parts, static_figure, trace_specs
 from .history import DEFAULT_MAX_POINTS, TrainingHistory
@@ -114,7 +114,7 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         params = self.params or {}
         name = self._next_name or f"run {len(self.history.runs) + 1}"
-        initial_epoch = int(getattr(self._model, "_initial_epoch", None) or 0)
+        initial_epoch = keras_internals.initial_epoch(self.model) if self.model is not None else 0
         setup = self.setup.describe() if self.setup is not None else self._precision_in_effect()
         self.history.start_run(name, epochs=params.get("epochs", 1), steps=params.get("steps"),
                                batch_size=self._next_batch_size, setup=setup, initial_epoch=initial_epoch)
@@ -209,7 +209,7 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         return f"<span class='resnet-dashboard-status'>{html.escape(' · '.join(parts))}</span>"
 
     def _learning_rate(self):
-        optimizer = getattr(self._model, "optimizer", None)
+        optimizer = getattr(self.model, "optimizer", None)
         if optimizer is None:
             return None
         try:

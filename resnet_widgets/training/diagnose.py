@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
+from .. import keras_internals
 from .preprocessing import EXPECTED_RANGE, ImagePreprocessing
 from .transfer import base_preprocessing_mode
 
@@ -148,8 +149,7 @@ def _bases(model):
     found = [_Base(model, pinned_inference=False)]
     for layer in model.layers:
         if isinstance(layer, keras.Model):
-            calls = [node.arguments.kwargs.get("training") for node in layer._inbound_nodes
-                     if getattr(node, "arguments", None) is not None]
+            calls = [keras_internals.call_keyword(node, "training") for node in keras_internals.inbound_nodes(layer)]
             found.append(_Base(layer, pinned_inference=bool(calls) and all(c is False for c in calls)))
     return found
 
@@ -205,7 +205,7 @@ def _batchnorm_findings(model, bases):
 
 def _recompile_findings(model):
     changed = []
-    recorded = getattr(model, "_compiled_trainable_state", None)
+    recorded = keras_internals.compiled_trainable_state(model)
     if getattr(model, "compiled", False) and isinstance(recorded, dict):
         for layer, trainable in recorded.items():
             if layer.trainable != trainable and layer.weights:
@@ -213,7 +213,7 @@ def _recompile_findings(model):
     optimizer = getattr(model, "optimizer", None)
     stale_optimizer = None
     if getattr(model, "compiled", False) and optimizer is not None and getattr(optimizer, "built", False):
-        tracked = {id(v) for v in getattr(optimizer, "_trainable_variables", [])}
+        tracked = {id(v) for v in keras_internals.optimizer_trainable_variables(optimizer)}
         current = {id(v) for v in model.trainable_variables}
         if tracked != current:
             stale_optimizer = (len(tracked), len(current))

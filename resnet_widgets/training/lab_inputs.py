@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 
 from ..data import DownloadError, load_dataset
-from ..data.locations import offline
+from ..io import OFFLINE_VARIABLE, offline
 from ..models import WeightsUnavailableError
 from ..models.weights import cache_path, fetch_imagenet_weights, imagenet_weights_file
 
@@ -39,17 +39,18 @@ class LabInputs:
 
 @contextlib.contextmanager
 def _no_downloads(active):
-    saved = os.environ.get("RESNET_LAB_OFFLINE")
+    """Within the block, the io layer refuses every download (RESNET_LAB_OFFLINE) and serves cached files only."""
+    saved = os.environ.get(OFFLINE_VARIABLE)
     if active:
-        os.environ["RESNET_LAB_OFFLINE"] = "1"
+        os.environ[OFFLINE_VARIABLE] = "1"
     try:
         yield
     finally:
         if active:
             if saved is None:
-                os.environ.pop("RESNET_LAB_OFFLINE", None)
+                os.environ.pop(OFFLINE_VARIABLE, None)
             else:
-                os.environ["RESNET_LAB_OFFLINE"] = saved
+                os.environ[OFFLINE_VARIABLE] = saved
 
 
 def lab_inputs(mode, weights_name="resnet50", dataset="tf_flowers", folder=None, image_size=224, limit=None,
@@ -72,9 +73,7 @@ def lab_inputs(mode, weights_name="resnet50", dataset="tf_flowers", folder=None,
         weights = "imagenet"
         file_name = imagenet_weights_file(weights_name, include_top=False)[0]
         try:
-            if (mode != "full" or offline()) and not os.path.isfile(cache_path(file_name)):
-                raise WeightsUnavailableError(file_name)  # fast mode or offline: not even a download attempt
-            fetch_imagenet_weights(weights_name, include_top=False)
+            fetch_imagenet_weights(weights_name, include_top=False)  # offline: the cache only, no socket opened
         except WeightsUnavailableError:
             weights = None
             where = "not in the Keras cache" + (" and fast mode downloads nothing" if mode != "full" else

@@ -20,6 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
+from resnet_widgets import keras_internals  # noqa: E402
 from resnet_widgets.training import checkpoints  # noqa: E402
 
 EPOCHS = 5
@@ -38,7 +39,7 @@ def log(**event):
 
 class Events(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
-        log(event="begin", initial_epoch=int(self.model._initial_epoch or 0), weights=checksum(self.model))
+        log(event="begin", initial_epoch=keras_internals.initial_epoch(self.model), weights=checksum(self.model))
 
     def on_train_batch_end(self, batch, logs=None):
         kill = os.environ.get("KILL_AT_BATCH")

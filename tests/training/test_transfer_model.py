@@ -5,6 +5,7 @@ import keras
 import numpy as np
 import pytest
 
+from resnet_widgets import keras_internals
 from resnet_widgets.models import FAMILY, ResNet50, resnet, resnet_v2
 from resnet_widgets.training import ImagePreprocessing, build_transfer_model, course_resnet, preprocessing_mode
 
@@ -22,7 +23,7 @@ def test_the_preprocessing_layer_computes_what_keras_preprocess_input_computes(m
 
 def test_each_variant_gets_its_own_preprocessing_inside_the_model():
     assert {name: preprocessing_mode(name) for name in FAMILY} == {
-        "ResNet50": "caffe", "ResNet101": "caffe", "ResNet152": "caffe",
+        "ResNet18": "caffe", "ResNet34": "caffe", "ResNet50": "caffe", "ResNet101": "caffe", "ResNet152": "caffe",
         "ResNet50V2": "tf", "ResNet101V2": "tf", "ResNet152V2": "tf"}
     v1 = build_transfer_model("ResNet50", 3, image_size=32, weights=None, augment=False)
     v2 = build_transfer_model("ResNet50V2", 3, image_size=32, weights=None, augment=False)
@@ -45,7 +46,7 @@ def test_the_base_is_frozen_and_called_in_inference_mode():
     model = build_transfer_model(course_resnet(include_top=False), 5)
     base = model.get_layer("course_resnet")
     assert base.trainable is False and all(not layer.trainable for layer in base.layers)
-    assert [node.arguments.kwargs.get("training") for node in base._inbound_nodes] == [False]
+    assert [keras_internals.call_keyword(node, "training") for node in keras_internals.inbound_nodes(base)] == [False]
     assert {v.path.split("/")[0] for v in model.trainable_variables} == {"predictions"}
 
 
