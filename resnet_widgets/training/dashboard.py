@@ -30,7 +30,8 @@ import plotly.graph_objects as go
 
 from .. import arguments, keras_internals
 from ..display import StaticPicture, figure_png
-from .dashboard_view import PANELS, epoch_line, progress_parts, static_figure, trace_specs
+from ..mode import gpu_available
+from .dashboard_view import COLORS, KINDS, PANELS, epoch_line, progress_parts, static_figure, trace_specs
 from .history import DEFAULT_MAX_POINTS, TrainingHistory
 from .precision import accelerator_memory
 
@@ -70,6 +71,7 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         max_points = arguments.whole_number("max_points", max_points, minimum=10)
         self.print_every = arguments.real_number("print_every", print_every, minimum=0.0)
         self.setup = setup
+        self._gpu = setup.device.startswith("gpu") if setup is not None else gpu_available()
         self.text = in_notebook() is False if text is None else arguments.boolean("text", text)
         self.history = TrainingHistory(max_points=max_points, clock=clock)
         self.redraws = 0
@@ -151,38 +153,25 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
     # --- views ------------------------------------------------------------------------------------------
 
     def _ensure_traces(self):
-        """One plotly trace per (run, panel, kind); new runs get theirs before any batch_update."""
-        new = []
-        for spec in trace_specs(self.history) + self._empty_specs():
-            key = (spec["run"], spec["panel"], spec["kind"])
-            if key in self._traces:
-                continue
-            self._traces[key] = len(self.figure.data) + len(new)
-            axis = "" if spec["panel"] == PANELS[0] else "2"
-            new.append(go.Scatter(
-                name=spec["name"], x=[], y=[], xaxis=f"x{axis}", yaxis=f"y{axis}",
-                mode="lines" if spec["kind"] == "train" else "lines+markers",
-                line={"color": spec["color"], "dash": spec["dash"], "width": 1.6},
-                marker={"size": 6}, legendgroup=spec["run"],
-                showlegend=spec["panel"] == PANELS[0],
-                hovertemplate="epoch %{x:.2f}: %{y:.4g}<extra>" + html.escape(spec["name"]) + "</extra>",
-            ))
-        if new:
-            self.figure.add_traces(new)
-
-    def _empty_specs(self):
-        """Placeholders for the current run's traces, so they exist before its first point arrives."""
+        """One plotly trace per (run, panel, kind); a new run gets its traces before any batch_update."""
         run = self.history.current
-        if run is None:
-            return []
-        index = list(self.history.runs).index(run.name)
-        from .dashboard_view import COLORS
-
-        color = COLORS[index % len(COLORS)]
-        return [{"run": run.name, "panel": panel, "kind": kind, "color": color,
-                 "dash": "solid" if kind == "train" else "dot",
-                 "name": f"{run.name} · {'train' if kind == 'train' else 'validation'}"}
-                for panel in PANELS for kind in ("train", "validation")]
+        if run is None or (run.name, PANELS[0], KINDS[0]) in self._traces:
+            return
+        color = COLORS[list(self.history.runs).index(run.name) % len(COLORS)]
+        new = []
+        for panel in PANELS:
+            for kind in KINDS:
+                self._traces[(run.name, panel, kind)] = len(self.figure.data) + len(new)
+                axis = "" if panel == PANELS[0] else "2"
+                name = f"{run.name} · {'train' if kind == 'train' else 'validation'}"
+                new.append(go.Scatter(
+                    name=name, x=[], y=[], xaxis=f"x{axis}", yaxis=f"y{axis}",
+                    mode="lines" if kind == "train" else "lines+markers",
+                    line={"color": color, "dash": "solid" if kind == "train" else "dot", "width": 1.6},
+                    marker={"size": 6}, legendgroup=run.name, showlegend=panel == PANELS[0],
+                    hovertemplate="epoch %{x:.2f}: %{y:.4g}<extra>" + html.escape(name) + "</extra>",
+                ))
+        self.figure.add_traces(new)
 
     def _draw(self, force=False):
         now = self._clock()
@@ -191,7 +180,7 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         self._last_draw = now
         self.redraws += 1
         current = self.history.current.name if self.history.current else None
-        specs = [s for s in trace_specs(self.history) if s["run"] == current]
+        specs = trace_specs(self.history, only=current)
         self._ensure_traces()
         with self.figure.batch_update():
             for spec in specs:
@@ -205,7 +194,7 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         return f"<b class='resnet-dashboard-title'>{html.escape(self.title)}</b>"
 
     def _status_html(self):
-        parts = progress_parts(self.history, accelerator_memory())
+        parts = progress_parts(self.history, accelerator_memory(self._gpu))
         return f"<span class='resnet-dashboard-status'>{html.escape(' · '.join(parts))}</span>"
 
     def _learning_rate(self):
@@ -239,7 +228,9 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         apart from plotly's own JavaScript library)."""
         import json
 
-        figure = len(json.dumps(self.figure.to_plotly_json(), default=str))
+        import plotly.io
+
+        figure = len(plotly.io.to_json(self.figure))
         others = sum(len(json.dumps(w.get_state(), default=str)) for w in (self.header, self.progress, self.status))
         return figure + others
 

@@ -126,9 +126,13 @@ def training_setup(precision="auto", jit_compile="auto", parallel="auto"):
     return TrainingSetup(backend, device, count, precision, bool(jit_compile), mode, tuple(notes), strategy)
 
 
-def accelerator_memory():
-    """Bytes in use on the first GPU, or None without one (or when the backend does not say)."""
-    if not gpu_available():
+def accelerator_memory(gpu=None):
+    """Bytes in use on the first GPU, or None without one (or when the backend does not say).
+
+    Args:
+        gpu: whether a GPU is present, when the caller knows already (None asks the backend).
+    """
+    if not (gpu_available() if gpu is None else gpu):
         return None
     try:
         if keras.backend.backend() == "jax":

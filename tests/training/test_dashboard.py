@@ -62,7 +62,7 @@ def test_several_runs_are_overlaid_on_one_chart():
     colors = {trace.line.color for trace in dashboard.figure.data}
     assert len(colors) == 3
     validation = [t for t in dashboard.figure.data if t.name == "fine-tuned · validation" and t.yaxis == "y2"]
-    assert list(validation[0].y) == [0.7, 0.7] and list(validation[0].x) == [1.0, 2.0]
+    assert list(validation[0].y) == pytest.approx([0.7, 0.7]) and list(validation[0].x) == [1.0, 2.0]
 
 
 def test_the_figure_state_stays_bounded_over_long_runs():

@@ -27,14 +27,14 @@ CELLS = [
     "model.compile('adam', 'sparse_categorical_crossentropy', metrics=['accuracy'])\n"
     "class Slow(keras.callbacks.Callback):  # a few seconds of training, so the page can be read mid-run\n"
     "    def on_train_batch_end(self, batch, logs=None):\n"
-    "        time.sleep(0.03)\n"
+    "        time.sleep(0.05)\n"
     "dashboard = LiveDashboard('ui test', redraws_per_second=4)\n"
     "print('before the dashboard')\n"
     "display(dashboard)\n"
     "print('after the dashboard')",
     # fit in a thread, so the cell returns and the test can watch the page while the run trains
     "def train():\n"
-    "    model.fit(x, y, validation_split=0.25, batch_size=8, epochs=4, verbose=0,\n"
+    "    model.fit(x, y, validation_split=0.25, batch_size=8, epochs=6, verbose=0,\n"
     "              callbacks=[Slow(), dashboard.run('ui run', batch_size=8)])\n"
     "worker = threading.Thread(target=train)\n"
     "worker.start()",
@@ -63,7 +63,7 @@ def _drawn(page):
     )
 
 
-def _wait_for_loss_points(page, more_than, timeout=60):
+def _wait_for_loss_points(page, more_than, timeout=120):
     page.wait_for_function(
         f"""() => {{
             const plot = {_PLOT};
@@ -94,15 +94,15 @@ def test_the_curves_advance_while_a_run_trains(jupyterlab, browser_page):
     assert "ui run" in second["status"] and "images/s" in second["status"]
     assert kernel_eval(page, "worker.is_alive()") is True  # both readings came while the run was training
 
-    wait_for_kernel_value(page, "worker.is_alive()", False, timeout=120)
+    wait_for_kernel_value(page, "worker.is_alive()", False, timeout=240)
     page.wait_for_function(
         f"() => {_PLOT}.querySelector('.scatterlayer') && "
         f"document.querySelector('.resnet-live-dashboard .resnet-dashboard-status').innerText.includes('done')",
-        timeout=30_000,
+        timeout=90_000,
     )
     final = _drawn(page)
     validation = final["points"][final["names"].index("ui run · validation")]
-    assert validation == 4  # one point per epoch
+    assert validation == 6  # one point per epoch
     outputs = page.locator(".jp-Cell").first.locator(".jp-OutputArea-output").all_inner_texts()
     text = "\n".join(outputs)
     assert "before the dashboard" in text and "after the dashboard" in text  # nothing else in the cell was cleared
