@@ -252,8 +252,10 @@ def main(argv=None):
                   f"(goal 4,000): {verdict} it")
     if len(figures) == 2:
         ratio = figures["real"] / figures["synthetic"]
+        fastest = min(times["synthetic"]) / min(times["real"])
         verdict = ("meets" if ratio >= TARGET_REAL_RATIO else "MISSES") if args.gpu else "(the target is for a GPU)"
-        print(f"real / synthetic images/s, same run: {ratio:.2f}; target at least {TARGET_REAL_RATIO} {verdict}")
+        print(f"real / synthetic images/s, same run: {ratio:.2f} (medians), {fastest:.2f} (fastest fits); "
+              f"target at least {TARGET_REAL_RATIO} for the medians {verdict}")
     return 0
 
 

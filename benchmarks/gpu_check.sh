@@ -92,7 +92,7 @@ fi
   stage bench_training_throughput 180 14 env RESNET_LAB_OFFLINE=1 \
     python3 benchmarks/bench_training_throughput.py --data both $TRAINING_ARGS
   # The labs as learners run them in full mode, under nbval; offline, Part B says what it skipped and why.
-  stage labs 260 25 env RESNET_LAB_OFFLINE=1 XLA_PYTHON_CLIENT_PREALLOCATE=false \
+  stage labs 270 25 env RESNET_LAB_OFFLINE=1 XLA_PYTHON_CLIENT_PREALLOCATE=false \
     python3 -m pytest -q -o cache_dir=/tmp/gpu-check-labs-cache --nbval-lax --nbval-cell-timeout=240 "${LABS[@]}"
   # Several workers share the one GPU: each takes memory as it needs it instead of 75% of it up front.
   stage tests 240 30 env XLA_PYTHON_CLIENT_PREALLOCATE=false \

@@ -76,7 +76,7 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         self.history = TrainingHistory(max_points=max_points, clock=clock)
         self.redraws = 0
         self._clock, self._last_draw, self._last_print = clock, None, None
-        self._next_name, self._next_batch_size, self._traces = None, None, {}
+        self._next_name, self._next_batch_size, self._next_after, self._traces = None, None, None, {}
 
         self.figure = go.FigureWidget(layout=go.Layout(
             height=340,
@@ -84,7 +84,7 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
             margin={"l": 60, "r": 20, "t": 40, "b": 45},
             xaxis={"domain": [0, 0.46], "title": {"text": "epoch"}},
             xaxis2={"domain": [0.54, 1], "title": {"text": "epoch"}, "anchor": "y2"},
-            yaxis={"title": {"text": "loss"}},
+            yaxis={"title": {"text": "loss"}, "type": "log"},  # a diverging run would flatten the others
             yaxis2={"title": {"text": "accuracy"}, "anchor": "x2", "range": [0, 1]},
             legend={"orientation": "h", "x": 0, "y": -0.22},
             template="plotly_white",
@@ -98,15 +98,24 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
 
     # --- naming runs -----------------------------------------------------------------------------------
 
-    def run(self, name, batch_size=None):
+    def run(self, name, batch_size=None, after=None):
         """Name the run of the next fit (a known name continues that run); returns the dashboard itself.
 
         Args:
             name: the run's name in the legend ("frozen", "fine-tuned", ...).
             batch_size: images per batch, for images/s (without it the status shows batches/s).
+            after: the name of an earlier run this one continues on the epoch axis (fine-tuning drawn after
+                the feature extraction it starts from), or None to start at epoch 0.
+
+        Raises:
+            TypeError: a name that is not a non-empty string.
+            ValueError: `after` names no earlier run (the message lists them).
         """
         if not isinstance(name, str) or not name.strip():
             raise TypeError(f"name must be a non-empty string (the run's name in the legend); received {name!r}")
+        if after is not None:
+            arguments.choice("after", after, tuple(self.history.runs), "an earlier run of this dashboard")
+        self._next_after = after
         self._next_name = name.strip()
         self._next_batch_size = None if batch_size is None else arguments.positive_int("batch_size", batch_size)
         return self
@@ -119,8 +128,9 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         initial_epoch = keras_internals.initial_epoch(self.model) if self.model is not None else 0
         setup = self.setup.describe() if self.setup is not None else self._precision_in_effect()
         self.history.start_run(name, epochs=params.get("epochs", 1), steps=params.get("steps"),
-                               batch_size=self._next_batch_size, setup=setup, initial_epoch=initial_epoch)
-        self._next_name = None
+                               batch_size=self._next_batch_size, setup=setup, initial_epoch=initial_epoch,
+                               after=self._next_after)
+        self._next_name, self._next_after = None, None
         self._ensure_traces()
         self._draw(force=True)
 
@@ -219,7 +229,7 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         return figure_png(static_figure(self.history, self.title))
 
     def static_text(self):
-        runs = ", ".join(f"{run.name} ({run.epochs_done} epoch{'' if run.epochs_done == 1 else 's'})"
+        runs = ", ".join(f"{run.name} ({run.own_epochs} epoch{'' if run.own_epochs == 1 else 's'})"
                          for run in self.history.runs.values())
         return f"LiveDashboard({self.title!r}: {runs or 'no runs yet'})"
 

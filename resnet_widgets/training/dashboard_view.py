@@ -118,7 +118,7 @@ def static_figure(history, title=""):
     """The dashboard as a matplotlib figure (the static picture for exports and nbval)."""
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(1, 2, figsize=(10, 3.4), layout="constrained")
+    figure, axes = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
     specs = trace_specs(history)
     for ax, panel in zip(axes, PANELS):
         for spec in (s for s in specs if s["panel"] == panel and len(s["x"])):
@@ -126,12 +126,21 @@ def static_figure(history, title=""):
             if spec["kind"] == "validation":
                 style.update(linestyle=":", marker="o", markersize=4)
             ax.plot(spec["x"], spec["y"], label=spec["name"], **style)
-        ax.set_title(panel, fontsize=10)
+        ax.set_title(panel + (" (log scale)" if panel == "loss" else ""), fontsize=10)
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
-    handles, labels = axes[0].get_legend_handles_labels()
-    if handles:
-        axes[1].legend(handles, labels, fontsize=8, loc="best")
+    if any(len(s["x"]) for s in specs if s["panel"] == "loss"):
+        axes[0].set_yscale("log")  # a diverging run would flatten every other curve
+    runs = list(dict.fromkeys((s["run"], s["color"]) for s in specs if len(s["x"])))
+    if runs:  # below the panels, where it covers no curve: one entry per run, and one per line style
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], color=color, linewidth=2) for _, color in runs]
+        handles += [Line2D([], [], color="0.3", linewidth=1.4),
+                    Line2D([], [], color="0.3", linestyle=":", marker="o", markersize=4)]
+        labels = [name for name, _ in runs] + ["train (per batch)", "validation (per epoch)"]
+        figure.legend(handles, labels, fontsize=8, loc="outside lower center", ncols=min(5, len(handles)),
+                      frameon=False)
     if title:
         figure.suptitle(title, fontsize=10)
     return figure

@@ -63,6 +63,7 @@ class Run:
     steps: int | None = None  # batches per epoch
     batch_size: int | None = None
     epoch_offset: int = 0
+    start_offset: int = 0  # epochs of the run it continues after (`after=`), e.g. feature extraction
     current_epoch: int = 0
     current_batch: int = 0
     epochs_done: int = 0
@@ -77,6 +78,11 @@ class Run:
         if name not in table:
             table[name] = Series(self.max_points)
         return table[name]
+
+    @property
+    def own_epochs(self):
+        """Epochs this run trained itself (not counting the run it continues after)."""
+        return self.epochs_done - self.start_offset
 
     @property
     def running(self):
@@ -99,14 +105,22 @@ class TrainingHistory:
 
     # --- what the callback reports ---------------------------------------------------------------------
 
-    def start_run(self, name, epochs, steps=None, batch_size=None, setup="", initial_epoch=0):
-        """Begin (or continue, when `name` is known) a run of fit up to `epochs` epochs."""
+    def start_run(self, name, epochs, steps=None, batch_size=None, setup="", initial_epoch=0, after=None):
+        """Begin (or continue, when `name` is known) a run of fit up to `epochs` epochs.
+
+        Args:
+            after: the name of a run this new one continues from on the epoch axis (fine-tuning after
+                feature extraction starts where feature extraction ended), or None to start at epoch 0.
+        """
         run = self.runs.get(name)
         if run is None:
             run = self.runs[name] = Run(name, max_points=self.max_points)
+            if after is not None and after in self.runs and after != name:
+                run.start_offset = run.epochs_done = self.runs[after].epochs_done
         run.epochs, run.steps, run.batch_size, run.setup = int(epochs), steps, batch_size, setup
-        # A run continued by a second fit with initial_epoch=0 goes on after the epochs it already has.
-        run.epoch_offset = run.epochs_done if initial_epoch < run.epochs_done else 0
+        # A run continued by a second fit with initial_epoch=0 goes on after the epochs it already has; a fit
+        # resumed by BackupAndRestore (initial_epoch > 0) counts its epochs from the run's start.
+        run.epoch_offset = run.epochs_done if initial_epoch < run.epochs_done - run.start_offset else run.start_offset
         run.started, run.finished, run.steps_done = self.clock(), None, 0
         run.current_epoch, run.current_batch = initial_epoch, 0
         run._times.clear()

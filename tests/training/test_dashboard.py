@@ -26,11 +26,11 @@ class Clock:
         return self.now
 
 
-def simulate(dashboard, name, epochs, steps, batch_size=32):
+def simulate(dashboard, name, epochs, steps, batch_size=32, after=None):
     """Drive the callback exactly as fit does, without a model."""
     clock = dashboard.history.clock
     dashboard.set_params({"epochs": epochs, "steps": steps, "verbose": 0})
-    dashboard.run(name, batch_size=batch_size).on_train_begin()
+    dashboard.run(name, batch_size=batch_size, after=after).on_train_begin()
     for epoch in range(epochs):
         dashboard.on_epoch_begin(epoch)
         for batch in range(steps):

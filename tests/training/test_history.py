@@ -62,3 +62,22 @@ def test_non_finite_values_are_left_out():
     history.record_batch(0, {"loss": float("nan")})
     history.record_batch(1, {"loss": 3.0})
     assert history.runs["diverged"].batch["loss"].y == [3.0]
+
+
+def test_a_run_started_after_another_continues_its_epoch_axis_and_a_resumed_fit_keeps_its_epochs():
+    history = TrainingHistory(clock=Clock())
+
+    def fit(name, epochs, initial_epoch=0, after=None):
+        history.start_run(name, epochs=epochs, steps=2, initial_epoch=initial_epoch, after=after)
+        for epoch in range(initial_epoch, epochs):
+            history.epoch_begin(epoch)
+            history.record_batch(0, {"loss": 1.0})
+            history.record_epoch(epoch, {"val_loss": 1.0})
+        history.end_run()
+
+    fit("feature extraction", 2)
+    fit("fine-tuned", 3, after="feature extraction")
+    assert history.runs["fine-tuned"].epoch["val_loss"].x == [3.0, 4.0, 5.0]
+    fit("resumed", 1, after="feature extraction")
+    fit("resumed", 3, initial_epoch=1)  # BackupAndRestore: epoch 0 was done before the crash
+    assert history.runs["resumed"].epoch["val_loss"].x == [3.0, 4.0, 5.0]

@@ -63,3 +63,14 @@ def test_the_dashboard_shows_the_setup_in_effect():
     model.compile("sgd", "sparse_categorical_crossentropy")
     model.fit(np.zeros((8, 3)), np.zeros(8), epochs=1, verbose=0, callbacks=[dashboard])
     assert setup.describe() in dashboard.status.value
+
+
+def test_on_tensorflow_data_parallel_means_mirrored_strategy_and_the_model_trains_in_its_scope():
+    assert keras.backend.backend() == "tensorflow"  # this test runs in the TensorFlow pass of make test
+    setup = training_setup(parallel="data")
+    assert setup.parallel == "MirroredStrategy" and "MirroredStrategy" in setup.describe()
+    with setup.scope():
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile("sgd", "sparse_categorical_crossentropy")
+    history = model.fit(np.random.rand(16, 3), np.arange(16) % 2, batch_size=8, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
