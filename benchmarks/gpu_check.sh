@@ -9,9 +9,12 @@
 # Stages, each in its own log under $OUT (or /tmp/gpu-check), whose figures belong in docs/BENCHMARKS.md
 # with the device and the date:
 #   devices.txt                    Keras, JAX and the GPU it sees (no GPU: stop, the CPU would outrun the call)
-#   bench_training_throughput.txt  ResNet50 training images/s, 224 px, batch 256, mixed_bfloat16 (target 3,000)
-#   bench_models.txt               forward time of the six variants against keras.applications
+#   bench_training_throughput.txt  ResNet50 training images/s, 224 px, batch 256, mixed_bfloat16 (target 3,000,
+#                                  goal 4,000), model FLOP utilisation, and the same model on real data through
+#                                  the labs' input path (decoded cache + ImageBatches): real / synthetic (target 0.8)
+#   labs.txt                       labs 07 and 08 in full mode under nbval (JAX, offline: Part B says what it skips)
 #   tests.txt                      the backend-neutral, non-UI tests on the GPU
+#   bench_models.txt               forward time of the six variants against keras.applications
 #   bench_gradients.txt            the gradient explorer's figures
 #   degradation_full.txt           the degradation experiment in full mode: He et al.'s CIFAR nets, 20 vs 56 layers,
 #                                  all 60,000 Fashion-MNIST images (the committed subset offline: see the log),
@@ -20,17 +23,18 @@
 #                                  and deterministic GPU ops, to tell GPU numerics from real bugs
 #   summary.txt                    each stage's exit status and seconds
 # Each stage runs under its own time limit, and all of them under GPU_CHECK_BUDGET_S (default 540 s), so a
-# stage that hangs costs only its slot and the script ends inside the device's 600 s. Expected on one H100:
-# 5 to 7 minutes (estimated from CPU dry runs; the stages in the order of their value, so a short budget
-# cuts the gradient figures first). The exit status is 0 only when every stage passed.
+# stage that hangs costs only its slot and the script ends inside the device's 600 s. The stages run in the
+# order of their value, so a short budget cuts the model and gradient figures first. Estimated on one H200
+# (from CPU dry runs; no GPU run yet): throughput 2 minutes, labs 3 to 4, tests the rest. The exit status is 0
+# only when every stage passed.
 #
 # Dry run on a CPU (an imitation of the device's Python, see the README of the device tool), with smaller
-# settings: GPU_CHECK_ALLOW_CPU=1 TESTS_ARGS="-n 2 --dist loadfile" MODELS_ARGS="--rounds 1 --batch 1
-# --variants ResNet50" GRADIENTS_ARGS="--repeats 3 --skip-degradation" bash benchmarks/gpu_check.sh
+# settings: GPU_CHECK_ALLOW_CPU=1 RESNET_COURSE_MODE=fast TESTS_ARGS="-n 2 --dist loadfile" MODELS_ARGS="--rounds 1
+# --batch 1 --variants ResNet50" GRADIENTS_ARGS="--repeats 3 --skip-degradation" bash benchmarks/gpu_check.sh
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
-export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax PYTHONUNBUFFERED=1 RESNET_COURSE_MODE=full
+export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax PYTHONUNBUFFERED=1 RESNET_COURSE_MODE=${RESNET_COURSE_MODE:-full}
 [ -d .fashion-mnist ] && export RESNET_LAB_FASHION_MNIST_DIR=$PWD/.fashion-mnist
 out=${OUT:-/tmp/gpu-check}
 mkdir -p "$out"
@@ -42,6 +46,7 @@ TRAINING_ARGS=${TRAINING_ARGS:-}
 GRADIENTS_ARGS=${GRADIENTS_ARGS:---degradation none}
 # 20 epochs (the learning rate / 10 after 10 and 15): estimated 2 to 3 minutes on one H100-class GPU, 4 runs.
 DEGRADATION_ARGS=${DEGRADATION_ARGS:---skip-explorer --degradation full --epochs 20}
+LABS=(course/07_lab_feature_extraction.ipynb course/08_lab_fine_tuning.ipynb)
 PYTEST_FILTER=(-m "backend_neutral and not ui" -o cache_dir=/tmp/gpu-check-pytest-cache)
 rm -rf /tmp/gpu-check-pytest-cache  # --last-failed below must see this run's failures only
 status=0
@@ -92,12 +97,16 @@ fi
 
 # shellcheck disable=SC2086  # the *_ARGS are word lists on purpose
 {
-  stage bench_training_throughput 150 12 python3 benchmarks/bench_training_throughput.py $TRAINING_ARGS
-  stage bench_models 180 12 python3 benchmarks/bench_models.py $MODELS_ARGS
+  stage bench_training_throughput 180 14 env RESNET_LAB_OFFLINE=1 \
+    python3 benchmarks/bench_training_throughput.py --data both $TRAINING_ARGS
+  # The labs as learners run them in full mode, under nbval; offline, Part B says what it skipped and why.
+  stage labs 270 25 env RESNET_LAB_OFFLINE=1 XLA_PYTHON_CLIENT_PREALLOCATE=false \
+    python3 -m pytest -q -o cache_dir=/tmp/gpu-check-labs-cache --nbval-lax --nbval-cell-timeout=240 "${LABS[@]}"
   # Several workers share the one GPU: each takes memory as it needs it instead of 75% of it up front.
   stage tests 240 30 env XLA_PYTHON_CLIENT_PREALLOCATE=false \
     python3 -m pytest -q "${PYTEST_FILTER[@]}" $TESTS_ARGS tests
   tests_rc=$?
+  stage bench_models 150 12 python3 benchmarks/bench_models.py $MODELS_ARGS
   # Offline by design: Fashion-MNIST comes from the committed subset, with no download attempt to wait for.
   stage bench_gradients 120 20 env RESNET_LAB_OFFLINE=1 python3 benchmarks/bench_gradients.py $GRADIENTS_ARGS
   stage degradation_full 200 16 env RESNET_LAB_OFFLINE=1 python3 benchmarks/bench_gradients.py $DEGRADATION_ARGS

@@ -15,6 +15,16 @@ What is read (as of the Keras in binder/requirements.txt, 3.15):
     Operation._inbound_nodes     the calls of one layer, in the order they were made
     Node.operation, .parent_nodes, .input_tensors, .outputs
                                  one call (keras.src.ops.node.Node, a class Keras does not export)
+    Node.arguments.kwargs        the keyword arguments of one call, e.g. training=False (training.diagnose)
+    Trainer._compiled_trainable_state
+                                 every layer's `trainable` as it was at the last compile (training.diagnose)
+    Optimizer._trainable_variables
+                                 the variables a built optimizer updates (training.diagnose)
+    Trainer._initial_epoch       the epoch fit starts from, set by BackupAndRestore (training.checkpoints)
+    BackupAndRestore._save_model, ._load_model, ._current_epoch; ModelCheckpoint._save_model,
+    ._should_save_model, ._get_file_path
+                                 the hooks training.checkpoints overrides to write its files atomically
+                                 (checked by TRAINING_CALLBACK_HOOKS below)
     legacy_h5_format.save_weights_to_hdf5_group
                                  writes weights in the Keras 2 HDF5 layout of the official ImageNet files
                                  (Keras 3's save_weights writes another layout); tests make stand-in weight
@@ -114,3 +124,36 @@ def save_weights_in_official_layout(model, path):
     with h5py.File(path, "w") as handle:
         save_weights_to_hdf5_group(handle, model)
     return path
+
+
+def call_keyword(node, name, default=None):
+    """The value of keyword argument `name` in one layer call (Node), e.g. call_keyword(node, "training")."""
+    arguments = _read(node, "arguments", "the arguments of a layer call")
+    return _read(arguments, "kwargs", "the keyword arguments of a layer call").get(name, default)
+
+
+def compiled_trainable_state(model):
+    """{layer: trainable} as recorded at the model's last compile, or None when Keras kept no record."""
+    return getattr(model, "_compiled_trainable_state", None)
+
+
+def optimizer_trainable_variables(optimizer) -> list:
+    """The variables a built optimizer updates (the model's trainable variables when it was built)."""
+    return list(_read(optimizer, "_trainable_variables", "the variables an optimizer was built for"))
+
+
+def initial_epoch(model) -> int:
+    """The epoch the next fit starts from when BackupAndRestore restored a run (0 otherwise)."""
+    return int(getattr(model, "_initial_epoch", None) or 0)
+
+
+def set_initial_epoch(model, epoch):
+    """Make the next fit start at `epoch`, as keras.callbacks.BackupAndRestore does after a restore."""
+    model._initial_epoch = int(epoch)
+
+
+# The private methods training.checkpoints overrides in Keras' callbacks; tests check they still exist.
+TRAINING_CALLBACK_HOOKS = {
+    "BackupAndRestore": ("_save_model", "_load_model", "on_epoch_end"),
+    "ModelCheckpoint": ("_save_model", "_should_save_model", "_get_file_path"),
+}

@@ -55,7 +55,7 @@ def course_resnet_architecture(num_classes=5, include_top=True, name="course_res
         A functional keras.Model taking (32, 32, 3) images preprocessed in caffe mode.
     """
     num_classes = arguments.whole_number("num_classes", num_classes, minimum=2, meaning="outputs of the head")
-    inputs = keras.Input((COURSE_RESNET_IMAGE_SIZE, COURSE_RESNET_IMAGE_SIZE, 3), name="images")
+    inputs = keras.Input((COURSE_RESNET_IMAGE_SIZE, COURSE_RESNET_IMAGE_SIZE, 3), name="course_resnet_input")
     x = layers.Conv2D(STAGE_WIDTHS[0], 3, padding="same", use_bias=False, kernel_initializer="he_normal",
                       name="conv1_conv")(inputs)
     x = layers.BatchNormalization(epsilon=1.001e-5, name="conv1_bn")(x)
@@ -139,4 +139,4 @@ def course_resnet(pretrained=True, include_top=True):
         model.load_weights(verify_pretrained_weights())
     if include_top:
         return model
-    return keras.Model(model.inputs, model.get_layer("conv5_block2_out").output, name="course_resnet")
+    return keras.Model(model.input, model.get_layer("conv5_block2_out").output, name="course_resnet")

@@ -1,0 +1,76 @@
+"""training_setup: float32 on a CPU, data parallel over several devices (JAX DataParallel, tested on two
+CPU devices), and the dashboard says what is in effect."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+from resnet_widgets.training.dashboard import LiveDashboard
+from resnet_widgets.training.precision import training_setup
+
+WORKER = Path(__file__).with_name("parallel_worker.py")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_worker(**env):
+    result = subprocess.run([sys.executable, str(WORKER)], capture_output=True, text=True, timeout=240,
+                            env={**os.environ, "PYTHONPATH": str(REPO), **env})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.backend_neutral
+def test_on_a_cpu_training_runs_in_float32_on_one_device():
+    setup = training_setup()
+    assert setup.device == "cpu" and setup.precision == "float32" and setup.parallel == "none"
+    assert setup.jit_compile is (keras.backend.backend() == "jax")  # JAX compiles every step anyway
+    assert setup.describe().startswith("float32 · XLA")
+
+
+@pytest.mark.backend_neutral
+def test_requested_settings_are_checked_by_name():
+    with pytest.raises(ValueError, match="precision must be one of 'auto', 'float32', 'mixed_bfloat16'"):
+        training_setup(precision="fp8")
+    with pytest.raises(ValueError, match="parallel must be one of"):
+        training_setup(parallel="model")
+    assert training_setup(precision="mixed_bfloat16", jit_compile=False).describe().startswith("mixed_bfloat16 · XLA off")
+
+
+def test_two_cpu_devices_train_data_parallel_on_jax_and_match_one_device():
+    two = run_worker(KERAS_BACKEND="jax", XLA_FLAGS="--xla_force_host_platform_device_count=2")
+    assert two["devices"] == 2 and two["parallel"] == "DataParallel" and two["distribution"] == "DataParallel"
+    assert two["kernel_on_devices"] == 2  # the variables are replicated on both devices
+    assert "2 cpu devices · DataParallel" in two["describe"]
+    one = run_worker(KERAS_BACKEND="jax", XLA_FLAGS="")
+    assert one["devices"] == 1 and one["parallel"] == "none" and one["kernel_on_devices"] == 1
+    # Data parallelism splits each batch and averages the gradients: the same steps, the same weights.
+    for a, b in zip(two["weights"], one["weights"]):
+        np.testing.assert_allclose(np.array(a), np.array(b), rtol=1e-4, atol=1e-5)
+    assert two["loss"] == pytest.approx(one["loss"], rel=1e-4)
+
+
+@pytest.mark.backend_neutral
+def test_the_dashboard_shows_the_setup_in_effect():
+    setup = training_setup()
+    dashboard = LiveDashboard(setup=setup, text=False)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    model.fit(np.zeros((8, 3)), np.zeros(8), epochs=1, verbose=0, callbacks=[dashboard])
+    assert setup.describe() in dashboard.status.value
+
+
+def test_on_tensorflow_data_parallel_means_mirrored_strategy_and_the_model_trains_in_its_scope():
+    assert keras.backend.backend() == "tensorflow"  # this test runs in the TensorFlow pass of make test
+    setup = training_setup(parallel="data")
+    assert setup.parallel == "MirroredStrategy" and "MirroredStrategy" in setup.describe()
+    with setup.scope():
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile("sgd", "sparse_categorical_crossentropy")
+    history = model.fit(np.random.rand(16, 3), np.arange(16) % 2, batch_size=8, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
