@@ -11,7 +11,7 @@ PYTEST := $(PY) -m pytest
 # Two workers match CI's two cores; notebooks stay on one worker each (their cells share a kernel).
 XDIST  ?= -n 2 --dist loadfile
 
-.PHONY: lab test test-jax setup student benchmarks clean
+.PHONY: lab test test-jax setup student notebooks benchmarks clean
 
 # Every run (a second after the first): the kernel the notebooks name, and the course's notebooks trusted.
 # The kernel is installed as "python3", shown as "Python 3": the very kernelspec the notebooks carry, so
@@ -47,6 +47,11 @@ test-jax: setup
 # `raise NotImplementedError`, outputs and saved widget state (metadata.widgets) cleared.
 student: setup
 	$(PY) scripts/make_student_notebooks.py --source course --dest course-student
+
+# Re-execute the course notebooks as they are committed: fast mode, widget state stored, refused when a run
+# writes to stderr (scripts/execute_course.py). Pick some with NOTEBOOKS="course/04_*.ipynb".
+notebooks: setup
+	$(PY) scripts/execute_course.py $(NOTEBOOKS)
 
 benchmarks: setup
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done

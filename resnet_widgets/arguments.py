@@ -17,7 +17,9 @@ Numpy scalars count as the numbers they hold (`np.int64(10)` is a whole number);
 from __future__ import annotations
 
 import numbers
+import os
 import re
+from pathlib import Path
 
 import numpy as np
 
@@ -120,9 +122,21 @@ def choice(name, value, allowed, meaning=""):
 
     ok = any(matches(option) for option in allowed)
     if not ok:
-        options = ", ".join(repr(option) for option in allowed)
+        options = ", ".join(repr(option) for option in allowed) or "nothing yet (there are no allowed values)"
         raise ValueError(f"{name} must be one of {options}{_meaning(meaning)}; received {_shown(name, value)}")
     return value
+
+
+def path(name, value, meaning=""):
+    """Return `value` as a pathlib.Path when it is a str or an os.PathLike.
+
+    Raises:
+        TypeError: anything else (a number, None, an open file).
+    """
+    if isinstance(value, (str, os.PathLike)) and str(value):
+        return Path(value)
+    raise TypeError(f"{name} must be a folder or file path (str or pathlib.Path){_meaning(meaning)}; "
+                    f"received {_shown(name, value)}")
 
 
 def function(name, value, meaning=""):

@@ -187,7 +187,61 @@ ROWS = [
     Row("check_basic_block", lambda c: checks.check_basic_block("my_basic_block"), TypeError, "fn"),
     Row("check_preact_block", lambda c: checks.check_preact_block(None), TypeError, "fn"),
     Row("check_stage_parameters", lambda c: checks.check_stage_parameters(25_636_712), TypeError, "fn"),
+    # training: transfer models, unfreezing, the traps, the dashboard, checkpoints and evaluation
+    Row("build_transfer_model", lambda c: _training().build_transfer_model("ResNet51", 5, weights=None), ValueError,
+        "variant"),
+    Row("build_transfer_model", lambda c: _training().build_transfer_model("ResNet50", 1, weights=None), ValueError,
+        "num_classes"),
+    Row("build_transfer_model", lambda c: _training().build_transfer_model("ResNet50", "5", weights=None), TypeError,
+        "num_classes"),
+    Row("build_transfer_model", lambda c: _training().build_transfer_model("ResNet50", 5, image_size=16,
+                                                                           weights=None), ValueError, "image_size"),
+    Row("build_transfer_model", lambda c: _training().build_transfer_model("ResNet50", 5, dropout=1.5, weights=None),
+        ValueError, "dropout"),
+    Row("build_transfer_model", lambda c: _training().build_transfer_model("ResNet50", 5, weights="cifar"),
+        ValueError, "weights"),
+    Row("unfreeze", lambda c: _training().unfreeze("model"), TypeError, "model"),
+    Row("unfreeze", lambda c: _training().unfreeze(c.tiny_model), ValueError, "model"),
+    Row("diagnose", lambda c: _training().diagnose(3), TypeError, "model"),
+    Row("LiveDashboard", lambda c: _training().LiveDashboard(max_points=0), ValueError, "max_points"),
+    Row("LiveDashboard.run", lambda c: _training().LiveDashboard().run(""), TypeError, "name"),
+    Row("LiveDashboard.run", lambda c: _training().LiveDashboard().run("fine-tuned", after="frozen"), ValueError,
+        "after"),
+    Row("training_setup", lambda c: _training().training_setup(precision="fp8"), ValueError, "precision"),
+    Row("training_setup", lambda c: _training().training_setup(parallel="pipeline"), ValueError, "parallel"),
+    Row("take_per_class", lambda c: _training().take_per_class(np.array([0, 0, 1, 1]), 0), ValueError, "per_class"),
+    Row("checkpoint_callbacks", lambda c: _training().checkpoint_callbacks(3), TypeError, "folder"),
+    Row("course_resnet", lambda c: _training().course_resnet(pretrained="yes"), TypeError, "pretrained"),
+    Row("confusion_matrix", lambda c: _evaluation().confusion_matrix([0, 5], [0, 1], 2), ValueError, "y_true"),
+    Row("most_confident_mistakes", lambda c: _evaluation().most_confident_mistakes([0, 1], np.eye(2), count=0),
+        ValueError, "count"),
+    # inside: Grad-CAM, feature maps, backbones
+    Row("grad_cam", lambda c: _inside().grad_cam(c.tiny_model, np.zeros((1, 8, 8, 3), "float32"), layer="nope"),
+        ValueError, "layer"),
+    Row("grad_cam", lambda c: _inside().grad_cam(c.tiny_model, np.zeros((1, 8, 8, 3), "float32"), class_index=7,
+                                                 layer="conv2d"), ValueError, "class_index"),
+    Row("grad_cam", lambda c: _inside().grad_cam(c.tiny_model, np.zeros((8, 8), "float32")), ValueError, "images"),
+    Row("backbone", lambda c: _inside().backbone("ResNet50", levels=("C7",)), ValueError, "levels"),
+    Row("backbone", lambda c: _inside().backbone("ResNet51"), ValueError, "model_or_variant"),
 ]
+
+
+def _training():
+    from resnet_widgets import training  # the dashboard needs plotly and ipywidgets; imported only by these rows
+
+    return training
+
+
+def _evaluation():
+    from resnet_widgets.training import evaluation
+
+    return evaluation
+
+
+def _inside():
+    from resnet_widgets import inside
+
+    return inside
 
 
 def _diagram():
@@ -214,7 +268,8 @@ def test_the_table_covers_every_part_of_the_package():
     assert len(ROWS) >= 40
     covered = {row.function for row in ROWS}
     for function in ("ResNet50", "identity_block", "conv_block", "preact_block", "load_dataset", "course_mode",
-                     "model_graph", "compare", "gradient_norms", "check_identity_block"):
+                     "model_graph", "compare", "gradient_norms", "check_identity_block", "build_transfer_model",
+                     "unfreeze", "diagnose", "LiveDashboard", "grad_cam", "backbone"):
         assert function in covered
 
 

@@ -15,7 +15,8 @@ from keras import backend, layers, ops
 
 from .. import arguments
 
-# keras.applications uses this epsilon; the official weights were trained with it.
+# keras.applications' epsilon, just above cuDNN's minimum of 1e-5. The official weights were converted from the
+# original models, not trained in Keras: matching this epsilon is what makes our outputs equal keras.applications'.
 BN_EPSILON = 1.001e-5
 EXPANSION = 4  # a bottleneck block outputs 4x the channels of its 3x3 convolution
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import keras
 
-from .. import keras_internals
+from .. import arguments, keras_internals
 
 RECORD = "backup.json"
 
@@ -153,7 +153,7 @@ def checkpoint_callbacks(folder, monitor="val_accuracy"):
     The backup is kept after a normal end too (delete_checkpoint=False), so running the same fit again
     continues where it stopped instead of starting over; remove the folder to start afresh.
     """
-    folder = Path(folder)
+    folder = arguments.path("folder", folder, "where the backup and best.keras go")
     return [ResumableBackup(folder / "backup", delete_checkpoint=False),
             BestModelCheckpoint(folder / "best.keras", monitor=monitor)]
 

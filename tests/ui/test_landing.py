@@ -7,6 +7,7 @@ with a fresh Jupyter data folder, so only what the script itself trusted counts 
 """
 
 import json
+import os
 import subprocess
 import sys
 import urllib.request
@@ -42,7 +43,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def test_the_makefile_starts_jupyterlab_through_the_script():
-    recipe = subprocess.run(["make", "-n", "lab"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    # Under `make test` the outer make's MAKEFLAGS would add "Entering/Leaving directory" lines: run it as a user would.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    recipe = subprocess.run(["make", "--no-print-directory", "-n", "lab"], cwd=REPO_ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
     assert recipe.returncode == 0, recipe.stderr
     assert recipe.stdout.strip().splitlines()[-1].endswith("scripts/start_lab.py")
 

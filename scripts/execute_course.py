@@ -1,0 +1,88 @@
+"""Re-execute course notebooks in place, the way they are committed (a maintainer's tool, `make notebooks`).
+
+    .venv/bin/python scripts/execute_course.py                      # every notebook in course/
+    .venv/bin/python scripts/execute_course.py course/04_*.ipynb    # some of them
+
+Each notebook runs top to bottom in a fresh "python3" kernel, in fast mode (RESNET_COURSE_MODE=fast, unless set),
+with its working folder course/, and the widget state stored (nbclient's store_widget_state), so a trusted
+JupyterLab, GitHub and nbviewer show the widgets as they were left rather than "model not found".
+
+A notebook is written only when its run is clean: no error, nothing on stderr, and no default object repr
+("<... object at 0x...>") in any output, since a learner would see all three. Whole floats such as 10.0 are written
+as 10, as the browser writes them back (JavaScript has no 10.0), so that opening and saving a notebook in
+JupyterLab leaves the file unchanged (tests/ui/test_landing.py). The file is replaced atomically.
+"""
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE = ROOT / "course"
+DEFAULT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
+
+
+def whole_floats_as_ints(value):
+    """The same JSON data with every float that is a whole number written as an int (10.0 becomes 10)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [whole_floats_as_ints(v) for v in value]
+    if isinstance(value, dict):
+        return type(value)((k, whole_floats_as_ints(v)) for k, v in value.items())
+    return value
+
+
+def problems(notebook):
+    """What a learner would see that they should not: stderr output and default object reprs, by cell."""
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                found.append(f"cell {index}: stderr: {output['text'][:300]!r}")
+            texts = [output.get("text", "")] + [v for v in output.get("data", {}).values() if isinstance(v, str)]
+            for text in texts:
+                if DEFAULT_REPR.search(text):
+                    found.append(f"cell {index}: a default object repr: {DEFAULT_REPR.search(text).group(0)}")
+    return found
+
+
+def execute(path, timeout):
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", store_widget_state=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    started = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - started
+    found = problems(notebook)
+    if found:
+        raise SystemExit(f"{path.name} was not written, its run shows:\n  " + "\n  ".join(found))
+    notebook = nbformat.from_dict(whole_floats_as_ints(notebook))
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".ipynb", delete=False, encoding="utf-8") as f:
+        nbformat.write(notebook, f)
+    os.replace(f.name, path)
+    return seconds
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every course/NN_*.ipynb")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds per cell (default 900)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("RESNET_COURSE_MODE", "fast")
+    paths = [p.resolve() for p in args.notebooks] or sorted(COURSE.glob("[0-9][0-9]_*.ipynb"))
+    for path in paths:
+        print(f"{path.name}: executing ...", flush=True)
+        print(f"{path.name}: written, {execute(path, args.timeout):.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
