@@ -6,12 +6,12 @@ from html import escape
 
 import ipywidgets
 
-from ..arguments import MIN_IMAGE_SIZE, choice, whole_number
+from ..arguments import MIN_IMAGE_SIZE, RESNET_VARIANTS, choice, whole_number
 from ..display import StaticPicture
 from .text import format_count
 from .widget import ArchitectureDiagram
 
-VARIANTS = ("ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2")
+VARIANTS = RESNET_VARIANTS  # the whole family, ResNet18 and 34 included
 INPUT_SIZES = (224, 192, 160, 128, 96, 64, 32)  # keras' ResNets accept 32 px and up
 
 

@@ -10,6 +10,8 @@ branch here.
 import keras
 import numpy as np
 
+from .. import arguments
+
 SUPPORTED_BACKENDS = ("tensorflow", "jax")
 
 
@@ -105,14 +107,14 @@ def outputs_and_input_gradient(model, inputs, score_fn, wrt=0):
         gradient as a numpy array of the shape of `inputs[wrt]`.
 
     Raises:
+        TypeError: `wrt` is not an integer.
         ValueError: `wrt` is not a position in `inputs`.
         NotImplementedError: the active Keras backend is neither TensorFlow nor JAX.
     """
     import keras.ops as ops
 
     inputs = list(inputs)
-    if isinstance(wrt, bool) or not isinstance(wrt, (int, np.integer)) or not 0 <= wrt < len(inputs):
-        raise ValueError(f"wrt must be a position in inputs, from 0 to {len(inputs) - 1}; received wrt={wrt!r}")
+    wrt = arguments.whole_number("wrt", wrt, minimum=0, maximum=len(inputs) - 1, meaning="a position in inputs")
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf

@@ -9,6 +9,8 @@ Tests pass a manual scheduler and decide when time passes.
 import asyncio
 import threading
 
+from .. import arguments
+
 
 def schedule_later(delay, fn):
     """Run fn() after `delay` seconds: on the running asyncio loop if any, else on a timer thread."""
@@ -31,14 +33,13 @@ class Debouncer:
         scheduler: callable (delay, fn) -> handle with .cancel(); default schedule_later.
 
     Raises:
-        ValueError: wait is negative or not a number.
+        TypeError: wait is not a number.
+        ValueError: wait is negative or not finite.
     """
 
     def __init__(self, fn, wait=0.3, scheduler=None):
-        if isinstance(wait, bool) or not isinstance(wait, (int, float)) or not wait >= 0:
-            raise ValueError(f"wait must be a number of seconds >= 0; received {wait!r}")
         self.fn = fn
-        self.wait = float(wait)
+        self.wait = arguments.real_number("wait", wait, minimum=0, meaning="quiet seconds to wait for")
         self._schedule = scheduler or schedule_later
         self._lock = threading.Lock()
         self._handle = None

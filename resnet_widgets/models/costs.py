@@ -21,9 +21,9 @@ Conventions (those of the ResNet paper's "FLOPs" and of model_graph):
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
+from .. import arguments
 from ..arguments import MIN_IMAGE_SIZE as MIN_INPUT_SIZE  # keras.applications' ResNets refuse smaller images
 from .blocks import EXPANSION
 from .family import FAMILY, STAGE_FILTERS, STAGE_NAMES, Variant
@@ -87,12 +87,12 @@ def bottleneck_cost(channels_in, filters, side_in, stride=1, projection=False, p
         A Cost.
 
     Raises:
+        TypeError: a count that is not an integer.
         ValueError: a count below 1, or a stride other than 1 or 2.
     """
     for name, value in (("channels_in", channels_in), ("filters", filters), ("side_in", side_in)):
-        _check_positive_int(name, value)
-    if stride not in (1, 2) or isinstance(stride, bool):
-        raise ValueError(f"stride must be 1 or 2; received {stride!r}")
+        arguments.positive_int(name, value)
+    arguments.choice("stride", stride, (1, 2))
     side_out = halved(side_in) if stride == 2 else side_in
     c, f, out = channels_in, filters, EXPANSION * filters
     if not preact:  # every convolution at the output side: the stride sits in the first 1x1
@@ -126,12 +126,12 @@ def basic_block_cost(channels_in, filters, side_in, stride=1, projection=False) 
         A Cost.
 
     Raises:
+        TypeError: a count that is not an integer.
         ValueError: a count below 1, or a stride other than 1 or 2.
     """
     for name, value in (("channels_in", channels_in), ("filters", filters), ("side_in", side_in)):
-        _check_positive_int(name, value)
-    if stride not in (1, 2) or isinstance(stride, bool):
-        raise ValueError(f"stride must be 1 or 2; received {stride!r}")
+        arguments.positive_int(name, value)
+    arguments.choice("stride", stride, (1, 2))
     side_out = halved(side_in) if stride == 2 else side_in
     cost = conv(3, channels_in, filters, side_out, bias=False) + batch_norm(filters, side_out)
     cost += conv(3, filters, filters, side_out, bias=False) + batch_norm(filters, side_out)
@@ -153,9 +153,9 @@ def head_cost(side, classes=1000, preact=False, features=EXPANSION * STAGE_FILTE
 
     `features` is the channels the last stage outputs: 2048 after bottlenecks, 512 after basic blocks.
     """
-    _check_positive_int("side", side)
-    _check_positive_int("classes", classes)
-    _check_positive_int("features", features)
+    arguments.positive_int("side", side)
+    arguments.positive_int("classes", classes)
+    arguments.positive_int("features", features)
     dense = Cost(params=features * classes + classes, macs=features * classes)
     return dense + batch_norm(features, side) if preact else dense
 
@@ -172,6 +172,7 @@ def cost_breakdown(variant, input_size=224, classes=1000) -> dict:
         A dict of Costs in network order; their sum is `variant_cost(...)`.
 
     Raises:
+        TypeError: input_size or classes not an integer.
         ValueError: an unknown variant, an input_size below 32, classes below 1.
     """
     spec = _variant(variant)
@@ -213,13 +214,5 @@ def _variant(variant) -> Variant:
     raise ValueError(f"variant must be one of {', '.join(FAMILY)} (or a Variant); received {variant!r}")
 
 
-def _check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; received {value!r}")
-
-
 def _check_input_size(input_size):
-    if isinstance(input_size, bool) or not isinstance(input_size, numbers.Integral) or input_size < MIN_INPUT_SIZE:
-        raise ValueError(
-            f"input_size must be an integer of at least {MIN_INPUT_SIZE} (pixels); received {input_size!r}"
-        )
+    arguments.whole_number("input_size", input_size, minimum=MIN_INPUT_SIZE, meaning="pixels")

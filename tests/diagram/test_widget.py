@@ -120,8 +120,9 @@ def test_explore_takes_an_injected_model_factory():
 
 
 def test_explore_refuses_unknown_variants_and_sizes():
-    with pytest.raises(ValueError, match="variant must be one of 'ResNet50', 'ResNet101'.*received variant='ResNet18'"):
-        explore("ResNet18")
+    with pytest.raises(ValueError, match="variant must be one of 'ResNet18', 'ResNet34', 'ResNet50'.*received "
+                                         "variant='ResNet200'"):
+        explore("ResNet200")
     with pytest.raises(ValueError, match="input_size must be an integer >= 32"):
         build_variant("ResNet50", 16)
     with pytest.raises(TypeError, match="input_size must be an integer >= 32.*received input_size='64'"):

@@ -48,5 +48,5 @@ def test_the_gradient_matches_finite_differences_and_leaves_the_model_unchanged(
 def test_wrt_must_be_a_position_in_inputs():
     model = two_input_model()
     batch = [np.zeros((1, 4, 4, 1), "float32"), np.zeros((1, 4, 4, 2), "float32")]
-    with pytest.raises(ValueError, match="wrt must be a position in inputs, from 0 to 1; received wrt=2"):
+    with pytest.raises(ValueError, match=r"wrt must be an integer from 0 to 1 \(a position in inputs\); received wrt=2"):
         outputs_and_input_gradient(model, batch, score, wrt=2)

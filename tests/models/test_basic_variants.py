@@ -89,3 +89,9 @@ def test_keras_variants_are_exactly_those_keras_applications_has():
     assert all(hasattr(keras.applications, name) for name in models.KERAS_VARIANTS)
     assert set(models.FAMILY) - set(models.KERAS_VARIANTS) == {"ResNet18", "ResNet34"}
     assert not hasattr(keras.applications, "ResNet18") and not hasattr(keras.applications, "ResNet34")
+
+
+def test_the_family_table_and_the_shared_variant_list_name_the_same_nets_in_the_same_order():
+    from resnet_widgets.arguments import RESNET_VARIANTS
+
+    assert tuple(models.FAMILY) == RESNET_VARIANTS

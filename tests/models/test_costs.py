@@ -145,19 +145,21 @@ def test_extra_depth_of_101_and_152_sits_in_conv3_and_conv4():
     assert variant_cost("ResNet152").params - variant_cost("ResNet50").params == extra
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"variant": "ResNet200"}, "variant must be one of ResNet18, ResNet34, ResNet50, ResNet101"),
-    ({"variant": "ResNet50", "input_size": 31}, "input_size must be an integer of at least 32"),
-    ({"variant": "ResNet50", "input_size": 224.0}, "input_size must be an integer"),
-    ({"variant": "ResNet50", "classes": 0}, "classes must be a positive integer"),
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"variant": "ResNet200"}, ValueError, "variant must be one of ResNet18, ResNet34, ResNet50, ResNet101"),
+    ({"variant": "ResNet50", "input_size": 31}, ValueError, r"input_size must be an integer >= 32 \(pixels\)"),
+    ({"variant": "ResNet50", "input_size": 224.0}, TypeError, "input_size must be an integer"),
+    ({"variant": "ResNet50", "classes": 0}, ValueError, "classes must be an integer >= 1"),
 ])
-def test_bad_arguments_name_the_argument_and_what_is_allowed(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_arguments_name_the_argument_and_what_is_allowed(kwargs, error, message):
+    with pytest.raises(error, match=message):
         variant_cost(**kwargs)
 
 
 def test_bad_block_arguments_are_refused():
-    with pytest.raises(ValueError, match="stride must be 1 or 2"):
+    with pytest.raises(ValueError, match="stride must be one of 1, 2"):
         bottleneck_cost(256, 64, 56, stride=3)
-    with pytest.raises(ValueError, match="filters must be a positive integer"):
+    with pytest.raises(ValueError, match="filters must be an integer >= 1"):
         bottleneck_cost(256, 0, 56)
+    with pytest.raises(TypeError, match="side_in must be an integer >= 1"):
+        basic_block_cost(64, 64, 56.0)
