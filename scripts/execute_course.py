@@ -110,8 +110,9 @@ def problems(notebook):
 
 def execute(path, timeout):
     notebook = nbformat.read(path, as_version=4)
+    # record_timing=False: no per-cell timestamps, so a re-run changes only what the cells show.
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", store_widget_state=True,
-                            resources={"metadata": {"path": str(path.parent)}})
+                            record_timing=False, resources={"metadata": {"path": str(path.parent)}})
     started = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - started
