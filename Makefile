@@ -34,10 +34,12 @@ $(STAMP): $(LOCK) pyproject.toml
 lab: setup
 	$(PY) scripts/start_lab.py
 
-# Everything: unit tests, browser tests, nbval over every notebook, then the backend-neutral
-# tests again on JAX (the backend our GPU checks use), so that path cannot rot unnoticed.
+# Everything: nbval over every notebook, the browser tests, the unit tests, then the backend-neutral tests again
+# on JAX (the backend our GPU checks use), so that path cannot rot unnoticed. The notebooks and browser tests,
+# the longest units, are named first so that the two workers start them first and end together (pytest
+# collects tests/ui once).
 test: setup
-	$(PYTEST) $(XDIST) tests --nbval-lax course
+	$(PYTEST) $(XDIST) --nbval-lax course tests/ui tests
 	KERAS_BACKEND=jax $(PYTEST) $(XDIST) -m backend_neutral tests
 
 test-jax: setup

@@ -219,7 +219,7 @@ ROWS = [
     Row("grad_cam", lambda c: _inside().grad_cam(c.tiny_model, np.zeros((1, 8, 8, 3), "float32"), layer="nope"),
         ValueError, "layer"),
     Row("grad_cam", lambda c: _inside().grad_cam(c.tiny_model, np.zeros((1, 8, 8, 3), "float32"), class_index=7,
-                                                 layer="conv2d"), ValueError, "class_index"),
+                                                 layer="features"), ValueError, "class_index"),
     Row("grad_cam", lambda c: _inside().grad_cam(c.tiny_model, np.zeros((8, 8), "float32")), ValueError, "images"),
     Row("backbone", lambda c: _inside().backbone("ResNet50", levels=("C7",)), ValueError, "levels"),
     Row("backbone", lambda c: _inside().backbone("ResNet51"), ValueError, "model_or_variant"),
@@ -259,7 +259,8 @@ def context(tmp_path_factory):
         patch.setenv("RESNET_LAB_OFFLINE", "1")
         patch.setenv("RESNET_LAB_CACHE_DIR", str(folder / "cache"))
         inputs = keras.Input((8, 8, 3))
-        tiny = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.Flatten()(keras.layers.Conv2D(2, 3)(inputs))))
+        features = keras.layers.Conv2D(2, 3, name="features")(inputs)  # named: Keras numbers unnamed layers per process
+        tiny = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.Flatten()(features)))
         yield Context(x=keras.Input((8, 8, 16)), tmp_path=folder, tiny_model=tiny)
     keras.backend.clear_session()
 

@@ -1,5 +1,5 @@
 """JupyterLab started the way `make lab` starts it, on a copy of the course, for the tests that look at
-the course as a learner gets it (test_landing.py, test_course_notebooks.py)."""
+the course as a learner gets it (test_landing.py, course_notebooks.py)."""
 
 import json
 import shutil

@@ -1,6 +1,8 @@
-"""Every course notebook, run in JupyterLab in Chromium as a learner runs it, in fast mode.
+"""Every course notebook, run in JupyterLab in Chromium as a learner runs it, in fast mode: the shared part.
 
-One test per notebook in course/ (new notebooks join by being there). Each runs all cells and then
+The tests are the test_course_notebooks_*.py modules, one per GROUP, so that pytest-xdist (which keeps a
+module on one worker) can run the long notebooks side by side; a notebook that no group names joins "rest"
+(new notebooks join by being in course/). Each runs all cells and then
 checks what a learner would see:
     - no page error or console error (on opening, and while running);
     - no stored widget output without its saved state (trusted, it opens on "model not found");
@@ -19,30 +21,36 @@ learner's kernel prints. Run times are printed and saved to test-artifacts/ui/co
 import json
 import time
 
-import pytest
-
 from .course_lab import COURSE, OPENING_RACE, shut_down_kernels, start_course_lab
-from .harness import new_page, open_notebook, run_all_cells, save_artifact, save_screenshot, unexpected_browser_errors
-
-pytestmark = pytest.mark.ui
+from .harness import artifact_path, new_page, open_notebook, run_all_cells, save_artifact, save_screenshot, unexpected_browser_errors
 
 NOTEBOOKS = sorted(path.name for path in COURSE.glob("*.ipynb"))
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDTH = 1280  # a laptop's browser window; the file browser is folded away, as open_notebook does
 RUN_TIMEOUT = 900  # seconds per notebook: fast mode takes at most 2 minutes on 2 cores; CI may be slower
 TIMES: dict[str, float] = {}
+# Seconds in JupyterLab on a loaded 2-core CI machine (test-artifacts/ui/course_times.json, 2026-12-02): 01 122,
+# 07 136, 08 222, 09 120, the other six 121 together. Each long one gets its own module.
+GROUPS = {"01_degradation_problem.ipynb": "01", "07_lab_feature_extraction.ipynb": "07",
+          "08_lab_fine_tuning.ipynb": "08", "09_inside_resnet.ipynb": "09"}
 
 
-@pytest.fixture(scope="module")
-def course_lab(tmp_path_factory):
+def notebooks_of(group: str) -> list[str]:
+    return [name for name in NOTEBOOKS if GROUPS.get(name, "rest") == group]
+
+
+def course_lab_server(tmp_path_factory):
+    """The course's JupyterLab as `make lab` starts it, in fast mode, for one module (a generator fixture body)."""
     env = {"RESNET_COURSE_MODE": "fast", "TF_CPP_MIN_LOG_LEVEL": None}
     server = start_course_lab(tmp_path_factory.mktemp("course_lab"), env)
     try:
         yield server
     finally:
         server.stop()
-        if TIMES:
-            save_artifact("course_times.json", TIMES)
+        if TIMES:  # several modules (and workers) write it: merge with what is there
+            path = artifact_path("course_times.json")
+            known = json.loads(path.read_text()) if path.exists() else {}
+            save_artifact("course_times.json", dict(sorted({**known, **TIMES}.items())))
 
 
 # Per code cell: its index among all cells, first source line, and per output what the model holds and
@@ -155,8 +163,8 @@ def stored_widgets_without_state(path) -> list[str]:
 # which always open on that error, are caught by stored_widgets_without_state.
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_a_course_notebook_runs_clean_in_jupyterlab(course_lab, browser, name):
+def run_course_notebook(course_lab, browser, name):
+    """Open `name` in the course's JupyterLab, run all its cells, and assert what a learner sees (module docstring)."""
     problems = stored_widgets_without_state(COURSE / name)
     page = new_page(browser, width=WIDTH, height=1000)
     try:
