@@ -214,7 +214,9 @@ def test_explore_switches_variant_from_its_menu(page):
         timeout=30_000,
     )
     assert "resnet101" in app.locator(".rnd-header").text_content()
-    assert "44,707,176" in app.inner_text()  # the summary's parameter count
+    # The summary's parameter count: its HTML is sent after the new diagram, so it may arrive a moment later.
+    page.wait_for_function("() => document.body.innerText.includes('44,707,176')", timeout=30_000)
+    assert "44,707,176" in app.inner_text()
     wait_for_kernel_value(page, "app.diagram.graph['block_count']", 33)
     page.mouse.move(0, 0)
     save_screenshot(app, "diagram_explore_resnet101")
