@@ -35,9 +35,8 @@ lab: setup
 	$(PY) scripts/start_lab.py
 
 # Everything: nbval over every notebook, the browser tests, the unit tests, then the backend-neutral tests again
-# on JAX (the backend our GPU checks use), so that path cannot rot unnoticed. The notebooks and browser tests,
-# the longest units, are named first so that the two workers start them first and end together (pytest
-# collects tests/ui once).
+# on JAX (the backend our GPU checks use), so that path cannot rot unnoticed. pytest collects tests/ui once;
+# naming it early did not make xdist start the course's browser runs early (they still ran last, 2026-12-02).
 test: setup
 	$(PYTEST) $(XDIST) --nbval-lax course tests/ui tests
 	KERAS_BACKEND=jax $(PYTEST) $(XDIST) -m backend_neutral tests
