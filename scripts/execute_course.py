@@ -30,20 +30,15 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from resnet_widgets.diagram.layout import whole_numbers
+
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "course"
 DEFAULT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
 
 
-def whole_floats_as_ints(value):
-    """The same JSON data with every float that is a whole number written as an int (10.0 becomes 10)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, list):
-        return [whole_floats_as_ints(v) for v in value]
-    if isinstance(value, dict):
-        return type(value)((k, whole_floats_as_ints(v)) for k, v in value.items())
-    return value
+# The diagram's rule for its scene, applied to the whole notebook: 10.0 becomes 10, as a browser writes it back.
+whole_floats_as_ints = whole_numbers
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

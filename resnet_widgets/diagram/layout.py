@@ -364,17 +364,18 @@ def diagram_scene(graph: dict) -> dict:
         "tips": builder.tips,
     }
     scene["header"] = _header(graph, place(scene)["width"])
-    return _whole_numbers(scene)
+    return whole_numbers(scene)
 
 
-def _whole_numbers(value):
-    """The same data with 70.0 written as 70: the synced JSON is shorter, and every painter writes "70"."""
+def whole_numbers(value):
+    """The same data with 70.0 written as 70: the synced JSON is shorter, and every painter writes "70" (as a
+    browser writes JSON back: scripts/execute_course.py uses it for whole notebooks)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, list):
-        return [_whole_numbers(v) for v in value]
+        return [whole_numbers(v) for v in value]
     if isinstance(value, dict):
-        return {k: _whole_numbers(v) for k, v in value.items()}
+        return {k: whole_numbers(v) for k, v in value.items()}
     return value
 
 
