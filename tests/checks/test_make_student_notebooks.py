@@ -1,10 +1,11 @@
 """scripts/make_student_notebooks.py: learners get the exercises without the solutions."""
 
-import importlib.util
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from ..scripts import load_script
 
 pytestmark = pytest.mark.backend_neutral
 
@@ -12,14 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXERCISE_NOTEBOOKS = ("02_identity_block.ipynb", "03_convolutional_block.ipynb", "04_assembling_resnet50.ipynb")
 
 
-def load_script():
-    spec = importlib.util.spec_from_file_location("make_student_notebooks", ROOT / "scripts" / "make_student_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-script = load_script()
+script = load_script("make_student_notebooks")
 
 SOLVED = '''def my_block(x, filters, name):
     """Docstring stays."""

@@ -1,17 +1,13 @@
 """scripts/execute_course.py writes what a browser would write back, and keeps only small widget state."""
 
-import importlib.util
-from pathlib import Path
-
 import nbformat
 import pytest
 
+from ..scripts import load_script
+
 pytestmark = pytest.mark.backend_neutral
 
-ROOT = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location("execute_course", ROOT / "scripts" / "execute_course.py")
-script = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(script)
+script = load_script("execute_course")
 
 
 def notebook_with(models, views):

@@ -1,24 +1,18 @@
 """00's map and each notebook state the same time, and the estimate counts what the notebook asks of a learner."""
 
-import importlib.util
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from ..scripts import load_script
+
 pytestmark = pytest.mark.backend_neutral
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 TIME = re.compile(r"\*\*Time:?\*\*:? about (\d+) minutes")
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("notebook_times", ROOT / "scripts" / "notebook_times.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def stated_minutes(path):
@@ -46,7 +40,7 @@ def test_the_map_and_every_notebook_state_the_same_time():
 
 
 def test_the_estimate_counts_prose_code_exercises_and_questions():
-    script = load_script()
+    script = load_script("notebook_times")
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
         nbformat.v4.new_markdown_cell(" ".join(["word"] * 240) + "\n<details>hidden answer words</details>"),

@@ -12,7 +12,6 @@ checked outputs. (Executing them a second time here doubled those notebooks' sha
 nothing more: nbval of a notebook without outputs only checks that no cell raises.)
 """
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -21,20 +20,15 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from ..scripts import load_script
+
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 NOTEBOOKS = sorted(p.name for p in COURSE.glob("[0-9][0-9]_*.ipynb"))
 CHECK_CALL = re.compile(r"^\s*(print\()?check_\w+\(", re.M)
 
 
-def load_script():
-    spec = importlib.util.spec_from_file_location("make_student_notebooks", ROOT / "scripts" / "make_student_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-script = load_script()
+script = load_script("make_student_notebooks")
 
 
 @pytest.fixture(scope="module")
