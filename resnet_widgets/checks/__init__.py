@@ -23,18 +23,20 @@ backend (TensorFlow, JAX). The package has one module per job:
     reading    a block's graph read back from its output (the diagram's rule picks the shortcut)
     rules      the comparison rules: a learner's block next to the reference, part by part
     running    calling the learner's function, fixed weights and inputs, running both models
-    blocks, resnet50, counting   the checks the notebooks call, built from the four above
+    layer_outputs  a learner's network next to a reference, layer by layer: the first output that differs
+    blocks, resnet50, counting, cifar_resnet   the checks the notebooks call, built from the above
     grad_cam           notebook 09's Grad-CAM weighting step (numpy in, numpy out: only the verdict)
 
 A new exercise adds its check in a module of its own that uses these four, and exports it here.
 """
 
 from .blocks import check_basic_block, check_conv_block, check_identity_block, check_preact_block
+from .cifar_resnet import check_cifar_resnet, check_plain_block
 from .counting import check_stage_parameters
 from .grad_cam import check_grad_cam_weighting
 from .resnet50 import RESNET50_PARAMETERS, check_resnet50
 from .verdict import CheckResult, ExerciseNotWritten
 
-__all__ = ["RESNET50_PARAMETERS", "CheckResult", "ExerciseNotWritten", "check_basic_block", "check_conv_block",
-           "check_grad_cam_weighting", "check_identity_block", "check_preact_block", "check_resnet50",
-           "check_stage_parameters"]
+__all__ = ["RESNET50_PARAMETERS", "CheckResult", "ExerciseNotWritten", "check_basic_block", "check_cifar_resnet",
+           "check_conv_block", "check_grad_cam_weighting", "check_identity_block", "check_plain_block",
+           "check_preact_block", "check_resnet50", "check_stage_parameters"]

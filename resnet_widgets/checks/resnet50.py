@@ -21,24 +21,13 @@ from .. import arguments
 from ..arguments import RESNET_BLOCK_NAME
 from ..diagram.graph import model_graph
 from ..models.family import FAMILY, STAGE_NAMES
-from .reading import input_names, made_by, times_called
-from .running import close, fixed_input, set_fixed_weights
+from .layer_outputs import compare_layer_outputs
+from .running import set_fixed_weights
 from .verdict import CheckResult, ExerciseNotWritten
 
 RESNET50_PARAMETERS = 25_636_712
 RESNET50_DEPTHS = dict(zip(STAGE_NAMES, FAMILY["ResNet50"].depths))  # {"conv2": 3, ..., "conv5": 3}
 IMAGE_SHAPE = (224, 224, 3)
-
-# The settings that decide what a layer computes, by layer type, for naming what differs.
-_SETTINGS = {
-    "Conv2D": ("filters", "kernel_size", "strides", "padding", "dilation_rate", "use_bias", "activation"),
-    "MaxPooling2D": ("pool_size", "strides", "padding"),
-    "AveragePooling2D": ("pool_size", "strides", "padding"),
-    "ZeroPadding2D": ("padding",),
-    "BatchNormalization": ("axis", "epsilon", "center", "scale"),
-    "Dense": ("units", "activation", "use_bias"),
-    "Activation": ("activation",),
-}
 
 # Why a setting of a known layer is what it is: the likely mistake, said once.
 _HINTS = {
@@ -243,118 +232,8 @@ def _check_shortcuts(model, result):
 # ------------------------------------------------------------------------------------------------ 3. outputs
 
 
-def _called_once(model):
-    """The operations of `model` that have one output each, in order (layers called twice are left out)."""
-    return [op for op in model.operations if not isinstance(op, keras.layers.InputLayer)
-            and times_called(op) == 1]
-
-
-def _outputs_by_name(model, image):
-    """{operation name: its output for `image`} for every operation called once in `model`."""
-    operations = _called_once(model)
-    probe = keras.Model(model.input, [op.output for op in operations])
-    outputs = probe(image, training=False)
-    return {op.name: keras.ops.convert_to_numpy(out) for op, out in zip(operations, outputs)}
-
-
-def _settings(op):
-    config = op.get_config() if hasattr(op, "get_config") else {}
-    values = {}
-    for key in _SETTINGS.get(type(op).__name__, ()):
-        value = config.get(key)
-        values[key] = tuple(value) if isinstance(value, list) else value
-    return values
-
-
-def _describe_layer(op):
-    settings = _settings(op)
-    shown = ", ".join(f"{k}={v!r}" for k, v in settings.items() if k in ("kernel_size", "pool_size", "strides",
-                                                                           "padding", "filters"))
-    return f"`{op.name}` ({type(op).__name__}{f': {shown}' if shown else ''})"
-
-
 def _check_outputs(model, result):
-    reference = _reference()
-    mine_ops = {op.name: op for op in _called_once(model)}
-    order = _called_once(reference)
-    # Shapes first, from the graphs alone: a wrong stride is named without running anything.
-    missing = []
-    for op in order:
-        if op.name not in mine_ops:
-            missing.append(op)
-            continue
-        mine_shape, ref_shape = tuple(mine_ops[op.name].output.shape), tuple(op.output.shape)
-        if mine_shape != ref_shape:
-            result.problems.append(_explain(mine_ops[op.name], op, missing, f"it outputs {_shape(mine_shape)}, "
-                                            f"keras.applications' {_shape(ref_shape)}"))
-            return
-        missing = []
-
-    image = fixed_input(IMAGE_SHAPE, batch=1)
-    saved = model.get_weights()  # the learner's own weights come back afterwards
-    try:
-        set_fixed_weights(model)
-        mine = _outputs_by_name(model, image)
-    finally:
-        model.set_weights(saved)
-    ours = _outputs_by_name(reference, image)
-    found = [op for op in order if op.name in mine]
-    if len(found) < len(order) // 2:
-        same, difference = close(mine[_output_name(model)], ours[_output_name(reference)])
-        result.notes.append("Too few layers carry keras.applications' names to compare the two networks layer by "
-                            "layer; only their final outputs were compared.")
-        if not same:
-            result.problems.append(f"With the same fixed weights and image, your network's output differs from "
-                                   f"keras.applications' by up to {difference:.3g}.")
-        return
-    missing = []
-    for op in order:
-        if op.name not in mine:
-            missing.append(op)
-            continue
-        same, difference = close(mine[op.name], ours[op.name])
-        if not same:
-            result.problems.append(_explain(mine_ops[op.name], op, missing, f"same shape "
-                                            f"{_shape(mine[op.name].shape)}, but values that differ by up to "
-                                            f"{difference:.3g}"))
-            return
-        missing = []
-    result.facts.append(f"every layer's output equals keras.applications' ({len(found)} layers compared, with "
-                        "the same fixed weights and one fixed image)")
-
-
-def _output_name(model):
-    return made_by(model.outputs[0])
-
-
-def _shape(shape):
-    return "x".join(str(d) for d in tuple(shape)[1:])
-
-
-def _explain(mine, ref, missing_before, what):
-    """The first layer whose output differs: what differs, and the likely cause."""
-    lines = [f"The first layer whose output differs from keras.applications' is `{ref.name}`: {what}."]
-    if type(mine).__name__ != type(ref).__name__:
-        lines.append(f"Yours is a {type(mine).__name__}, keras.applications' a {type(ref).__name__}.")
-    else:
-        mine_settings, ref_settings = _settings(mine), _settings(ref)
-        for key, value in ref_settings.items():
-            if mine_settings.get(key) != value:
-                lines.append(f"It has {key}={mine_settings.get(key)!r}; keras.applications' has {key}={value!r}.")
-                hint = _hints(ref.name, key)
-                if hint:
-                    lines.append(hint)
-    if missing_before:
-        listed = ", ".join(_describe_layer(op) for op in missing_before)
-        lines.append(f"Missing from your model just before it: {listed}.")
-    my_inputs, ref_inputs = input_names(mine), input_names(ref)
-    if my_inputs != ref_inputs:
-        lines.append(f"It reads {', '.join(f'`{n}`' for n in my_inputs)}; keras.applications' reads "
-                     f"{', '.join(f'`{n}`' for n in ref_inputs)}.")
-    if len(lines) == 1:
-        lines.append("Its settings and its inputs' names agree, so look at what comes before it in your code "
-                     "(a layer added, an argument left out) or at an operation the check does not read.")
-    return " ".join(lines)
+    compare_layer_outputs(model, _reference(), IMAGE_SHAPE, result, "keras.applications'", _hints)
 
 
 def _hints(name, key):

@@ -16,8 +16,9 @@ from .batches import synthetic_batch
 from .compare import Comparison, compare
 from .debounce import Debouncer
 from .degradation import CONFIGS as DEGRADATION_CONFIGS
-from .degradation import Degradation, degradation_experiment
-from .networks import basic_block, build_network, clear_bank_cache, conv_stack, matched_pair, measured_convs
+from .degradation import degradation_experiment
+from .degradation_result import Degradation
+from .networks import basic_block, build_network, clear_bank_cache, conv_stack, matched_pair, measured_convs, reseed
 from .norms import GradientNorms, first_last_ratio, gradient_norms, spread
 from .options import ACTIVATIONS, INITS, NETWORKS
 from .settings import cifar_depths
@@ -48,6 +49,7 @@ __all__ = [
     "measured_convs",
     "plot_gradient_norms",
     "plot_tracking",
+    "reseed",
     "spread",
     "synthetic_batch",
     "track",

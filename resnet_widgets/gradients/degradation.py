@@ -1,44 +1,76 @@
 """The degradation experiment after He et al. 2015 (arXiv 1512.03385, Fig. 1 and Fig. 6).
 
 Train the paper's CIFAR-10 networks (section 4.2: 6n + 2 layers of basic blocks, option A shortcuts; see
-networks.py), plain and residual, at a shallow and a deep depth, on Fashion-MNIST in place of CIFAR-10, and
-record training and validation error per epoch. He et al. saw the deeper plain net end with *higher training
-error* than the shallower one (so not overfitting), while the deeper residual net did better than its
-shallow twin. Whatever our curves show is reported as measured: summary() states each comparison from the
-numbers.
+networks.py), plain and residual, at a shallow and a deep depth, each from several seeds, on Fashion-MNIST in
+place of CIFAR-10, and record training and validation error per epoch. He et al. saw the deeper plain net end
+with a *higher training error* than the shallower one (so not overfitting), while the deeper residual net
+ended lower than its shallow twin. Degradation (degradation_result.py) states each half from the numbers,
+and only as holding when every seed agrees and the gap is wider than the spread between seeds.
 
-Fast mode is sized for well under a minute on two CPU cores; full mode (20 vs 56 layers, all 60,000 images,
-the paper's learning-rate schedule) is for a GPU.
+Modes (CONFIGS): "fast" is the live run of notebook 01b on two CPU cores; "recorded" is the run that
+scripts/record_degradation.py makes on two CPU cores in about an hour and commits under datasets/recorded/;
+"full" is the paper's scale, for a GPU. Every departure from the paper is a field of the config, and
+`departures()` lists them in words.
 """
 
-import time
-from dataclasses import dataclass, field
 
 import keras
 import numpy as np
 
 from .. import arguments
 from .batches import CLASSES, as_images_and_labels
+from .degradation_result import Degradation
 from .networks import build_network
 from .options import KINDS
+from .schedule import SHAPES, PaperSchedule
+from .seeded_runs import first_losses, train_over_seeds
 from .settings import check_depth
 from .track import check_learning_rate
 
-# One source of truth for both modes. Fast: images averaged down by `downsample` (28x28 -> 14x14), so the three
-# stages run on 14x14, 7x7 and 4x4 maps, 4 times cheaper than at 28x28, on a few thousand images.
-# `lr_drops`: fractions of the run after which the learning rate is divided by 10 (the paper: at 32k and 48k
-# of 64k iterations, i.e. after 1/2 and 3/4 of the run). `xla`: compile with XLA on TensorFlow (see _jit_compile).
+# The paper's recipe (section 4.2), against which every config's departures are listed.
+PAPER = {
+    "depths": "20, 32, 44, 56 and 110",
+    "batch_size": 128,
+    "learning_rate": 0.1,
+    "schedule": "steps",
+    "weight_decay": 1e-4,
+    "augment": "4 pixels padded on each side, a random 32x32 crop or its flip",
+    "steps": 64_000,
+}
+
+# One source of truth for every mode. `downsample` averages pixel squares (2: 28x28 -> 14x14, 4 times cheaper).
+# `probe_size`: training images on which the final training error is measured in inference mode.
 CONFIGS = {
     "fast": {
-        "depths": (8, 20),
+        "depths": (8, 26),
         "width": 16,
         "train_size": 2000,
         "val_size": 1000,
-        "epochs": 4,
-        "batch_size": 64,
+        "probe_size": 2000,
+        "epochs": 12,
+        "batch_size": 128,
         "downsample": 2,
-        "learning_rate": 0.1,
-        "lr_drops": (),
+        "learning_rate": 0.05,
+        "schedule": "cosine",
+        "warmup_steps": 0,
+        "weight_decay": 1e-4,
+        "seeds": (0, 1, 2),
+        "xla": False,
+    },
+    "recorded": {
+        "depths": (20, 56),
+        "width": 16,
+        "train_size": 10_000,
+        "val_size": 2000,
+        "probe_size": 2000,
+        "epochs": 15,
+        "batch_size": 128,
+        "downsample": 2,
+        "learning_rate": 0.05,
+        "schedule": "cosine",
+        "warmup_steps": 79,  # one epoch of 10,000 images at a tenth of the rate (the paper's remedy, section 4.2)
+        "weight_decay": 1e-4,
+        "seeds": (0, 1, 2),
         "xla": False,
     },
     "full": {
@@ -46,124 +78,18 @@ CONFIGS = {
         "width": 16,
         "train_size": None,  # all 60,000
         "val_size": None,  # all 10,000
+        "probe_size": 10_000,
         "epochs": 40,
         "batch_size": 128,
         "downsample": 1,
         "learning_rate": 0.1,
-        "lr_drops": (0.5, 0.75),
+        "schedule": "steps",
+        "warmup_steps": 0,
+        "weight_decay": 1e-4,
+        "seeds": (0, 1, 2),
         "xla": True,
     },
 }
-
-
-@dataclass
-class Degradation:
-    """Training and validation error per epoch of plain and residual networks at two depths.
-
-    Attributes:
-        depths: (shallow, deep).
-        train_error, val_error: {(kind, depth): float array, one value per epoch}. Training error is the
-            running error over each epoch (training mode, as He et al.'s thin curves); validation error
-            is measured after each epoch in inference mode.
-        seconds: {(kind, depth): wall-clock seconds of that run}.
-        settings: every choice made (mode, width, sizes, epochs, optimizer, seed, data source, backend).
-    """
-
-    depths: tuple
-    train_error: dict
-    val_error: dict
-    seconds: dict
-    settings: dict = field(default_factory=dict)
-
-    def final(self, which="train"):
-        """{(kind, depth): last-epoch error} for which = "train" or "val"."""
-        errors = {"train": self.train_error, "val": self.val_error}[arguments.choice("which", which, ("train", "val"))]
-        return {key: float(values[-1]) for key, values in errors.items()}
-
-    def deeper_is_worse(self, kind, which="train"):
-        """True when the deep `kind` net ended with a higher error than the shallow one (as measured)."""
-        final = self.final(which)
-        shallow, deep = self.depths
-        return final[(kind, deep)] > final[(kind, shallow)]
-
-    def shows_the_papers_effect(self, which="train"):
-        """True when the deeper plain net ended worse and the deeper residual net better, as in Fig. 6."""
-        return self.deeper_is_worse("plain", which) and not self.deeper_is_worse("residual", which)
-
-    def residual_gain(self, which="train"):
-        """{depth: plain error - residual error at the end}: how far the shortcuts put the residual net ahead."""
-        final = self.final(which)
-        return {depth: final[("plain", depth)] - final[("residual", depth)] for depth in self.depths}
-
-    @property
-    def steps(self):
-        """Training steps (batches) each run took: epochs x batches per epoch."""
-        s = self.settings
-        return s["epochs"] * -(-s["train_size"] // s["batch_size"])
-
-    def summary(self):
-        """What was measured, in words and numbers; no claim that the numbers do not back."""
-        shallow, deep = self.depths
-        s = self.settings
-        lines = [
-            f"{s['mode']} mode: the paper's CIFAR nets (basic blocks, option A shortcuts), {s['train_size']} training / "
-            f"{s['val_size']} validation images of {s['data']} at {s['image_size']}x{s['image_size']}, "
-            f"{s['epochs']} epochs, width {s['width']}, batch {s['batch_size']}, {s['optimizer']}, seed {s['seed']}",
-        ]
-        for kind in KINDS:
-            for depth in self.depths:
-                lines.append(
-                    f"{kind:>8}-{depth:<3d} final training error {self.train_error[(kind, depth)][-1]:6.1%}, "
-                    f"validation error {self.val_error[(kind, depth)][-1]:6.1%}"
-                )
-        for kind in KINDS:
-            for which, label in (("train", "training"), ("val", "validation")):
-                final = self.final(which)
-                worse = self.deeper_is_worse(kind, which)
-                lines.append(
-                    f"{kind}: the {deep}-layer net ended with {'higher' if worse else 'lower or equal'} {label} error "
-                    f"than the {shallow}-layer net ({final[(kind, deep)]:.1%} vs {final[(kind, shallow)]:.1%})"
-                )
-        gain = self.residual_gain("train")
-        parts = [f"at {d} layers {_points(gain[d])}" for d in self.depths]
-        lines.append(f"shortcuts: the residual net ended {', '.join(parts)} its plain twin in training error")
-        return "\n".join(lines)
-
-    def __repr__(self):
-        return f"Degradation(\n{self.summary()}\n)"
-
-    def plot(self, axes=None):
-        """Like He et al.'s Fig. 6: plain (left) and residual (right); dashed training, solid validation error.
-
-        Returns the two matplotlib Axes.
-        """
-        import matplotlib.pyplot as plt
-
-        from .plotting import integer_ticks
-
-        if axes is None:
-            _, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True, layout="constrained")
-        colors = {self.depths[0]: "#ff7f0e", self.depths[1]: "#9467bd"}
-        for ax, kind in zip(axes, KINDS):
-            for depth in self.depths:
-                train, val = 100 * self.train_error[(kind, depth)], 100 * self.val_error[(kind, depth)]
-                epochs = np.arange(1, len(train) + 1)
-                ax.plot(epochs, train, "--", color=colors[depth], label=f"{kind}-{depth} training")
-                ax.plot(epochs, val, "-", color=colors[depth], linewidth=2, label=f"{kind}-{depth} validation")
-            ax.set_title(f"{kind} nets ({self.settings['mode']} mode)", fontsize=10)
-            integer_ticks(ax)
-            ax.set_xlabel("epoch")
-            ax.grid(True, alpha=0.3)
-            ax.legend(fontsize=8)
-        axes[0].set_ylabel("error (%)")
-        return axes
-
-
-def _points(difference):
-    """'5.0 points below' for a residual net 0.05 ahead of its twin; 'level with' within 0.05 points."""
-    if abs(difference) < 0.0005:
-        return "level with"
-    return f"{100 * abs(difference):.1f} points {'below' if difference > 0 else 'above'}"
 
 
 def _load(data, train_size, val_size, seed):
@@ -197,48 +123,13 @@ def _average_down(images, factor):
     return blocks.mean(axis=(2, 4), dtype=np.float32)
 
 
-def learning_rate_at(epoch, config):
-    """The learning rate of epoch `epoch` (0-based): config's rate, divided by 10 after each of its lr_drops."""
-    drops = sum(epoch >= fraction * config["epochs"] for fraction in config["lr_drops"])
-    return config["learning_rate"] / 10**drops
-
 
 def _jit_compile(config):
-    # On TensorFlow, XLA takes longer to compile one of these nets on a CPU than a fast run takes to train it
+    # On TensorFlow, XLA takes longer to compile one of these nets on a CPU than a short run takes to train it
     # (tf.function's graph is kept); JAX needs jit to run fast at all, and a GPU repays XLA in full mode.
     if keras.backend.backend() == "tensorflow" and not config["xla"]:
         return False
     return "auto"
-
-
-def _train_one(kind, depth, arrays, config, seed, verbose):
-    x_train, y_train, x_val, y_val = arrays
-    model = build_network(kind, depth, width=config["width"], seed=seed, input_shape=x_train.shape[1:], classes=CLASSES)
-    optimizer = keras.optimizers.SGD(learning_rate=config["learning_rate"], momentum=0.9)
-    model.compile(
-        optimizer=optimizer,
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
-        jit_compile=_jit_compile(config),
-    )
-    # Shuffle with our own seeded generator (fit's shuffling would follow Keras' global seed).
-    rng = np.random.default_rng(np.random.SeedSequence([seed, depth, 271828]))
-    train_error, val_error = [], []
-    for epoch in range(config["epochs"]):
-        optimizer.learning_rate.assign(learning_rate_at(epoch, config))
-        order = rng.permutation(len(x_train))
-        history = model.fit(
-            x_train[order], y_train[order], batch_size=config["batch_size"], epochs=1, shuffle=False, verbose=0
-        )
-        train_error.append(1.0 - history.history["accuracy"][-1])
-        _, accuracy = model.evaluate(x_val, y_val, batch_size=256, verbose=0)
-        val_error.append(1.0 - accuracy)
-        if verbose:
-            print(
-                f"{kind}-{depth} epoch {epoch + 1}: training error {train_error[-1]:.1%}, "
-                f"validation error {val_error[-1]:.1%}"
-            )
-    return np.array(train_error), np.array(val_error)
 
 
 def check_depths(depths):
@@ -256,100 +147,188 @@ def check_depths(depths):
     return shallow, deep
 
 
-def degradation_experiment(
-    mode=None,
-    *,
-    depths=None,
-    width=None,
-    epochs=None,
-    train_size=None,
-    val_size=None,
-    batch_size=None,
-    learning_rate=None,
-    downsample=None,
-    seed=0,
-    data="fashion_mnist",
-    verbose=0,
-):
-    """Train plain and residual CIFAR nets at two depths and record their errors per epoch.
+def check_seeds(seeds):
+    """Return `seeds` as a tuple of distinct whole numbers >= 0 (at least one)."""
+    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
+        seeds = (seeds,)
+    if not isinstance(seeds, (tuple, list, range)) or not seeds:
+        raise TypeError(f"seeds must be a tuple of whole numbers >= 0, e.g. (0, 1, 2); received {seeds!r}")
+    checked = tuple(arguments.whole_number("seeds", s, minimum=0, meaning="seeds of weights and order") for s in seeds)
+    if len(set(checked)) != len(checked):
+        raise ValueError(f"seeds must be distinct; received {tuple(seeds)!r}")
+    return checked
 
-    The networks are those of compare() (network="cifar": 6n + 2 layers, basic blocks, option A shortcuts,
-    batch norm, He-normal init). SGD with momentum 0.9 and a starting learning rate of 0.1, as He et al.;
-    unlike them, no weight decay and no data augmentation (the experiment is about training error).
 
-    Args:
-        mode: "fast" (well under a minute on 2 CPU cores), "full" (GPU: 20 vs 56 layers, all 60,000 images,
-            the learning rate divided by 10 after 1/2 and 3/4 of the epochs, as in the paper), or None for
-            resnet_widgets.mode.course_mode().
-        depths, width, epochs, train_size, val_size, batch_size, learning_rate, downsample: override the
-            mode's CONFIGS entry (train_size/val_size None in full mode: the whole split; downsample 2
-            averages 2x2 pixel squares, 28x28 -> 14x14). depths are two depths 6n + 2, shallow first.
-        seed: seeds weights, the images drawn and the shuffling.
-        data: "fashion_mnist" (through resnet_widgets.data) or a dataset object with x_train, y_train,
-            x_val, y_val.
-        verbose: 1 prints one line per epoch.
+def departures(config):
+    """The config's departures from the paper's recipe (section 4.2), one phrase each."""
+    found = [
+        "Fashion-MNIST (28x28 grey, 10 classes) in place of CIFAR-10",
+        f"depths {config['depths'][0]} and {config['depths'][1]} (the paper: {PAPER['depths']})",
+        f"no augmentation (the paper: {PAPER['augment']}): the experiment is about training error",
+    ]
+    if config["downsample"] > 1:
+        side = 28 // config["downsample"]
+        found.append(f"images averaged down to {side}x{side}")
+    if config["batch_size"] != PAPER["batch_size"]:
+        found.append(f"batch {config['batch_size']} (the paper: {PAPER['batch_size']})")
+    if config["learning_rate"] != PAPER["learning_rate"]:
+        found.append(f"learning rate {config['learning_rate']:g} (the paper: {PAPER['learning_rate']:g})")
+    if config["schedule"] != PAPER["schedule"]:
+        found.append(f"{config['schedule']} learning-rate schedule (the paper: / 10 at 50% and 75% of the run)")
+    if config["warmup_steps"]:
+        found.append(f"a warm-up: the first {config['warmup_steps']} steps at a tenth of the rate (the paper warms "
+                     "up only its 110-layer net, at 0.01 for about 400 steps)")
+    if config["weight_decay"] != PAPER["weight_decay"]:
+        found.append(f"weight decay {config['weight_decay']:g} (the paper: {PAPER['weight_decay']:g})")
+    return found
 
-    Returns:
-        Degradation (summary() and plot() report it).
+
+def resolve_config(mode="fast", **overrides):
+    """The mode's CONFIGS entry with `overrides` (None: keep the mode's) applied, every value checked.
 
     Raises:
-        ValueError, TypeError: an unknown mode, depths not two depths 6n + 2 with shallow < deep, other sizes
-            not >= 1, learning_rate not > 0, data not usable (see as_images_and_labels).
+        ValueError, TypeError: see degradation_experiment.
     """
-    if mode is None:
-        from resnet_widgets.mode import course_mode
-
-        mode = course_mode()
     mode = arguments.choice("mode", mode, tuple(CONFIGS))
     config = dict(CONFIGS[mode])
-    overrides = {
-        "depths": depths,
-        "width": width,
-        "epochs": epochs,
-        "train_size": train_size,
-        "val_size": val_size,
-        "batch_size": batch_size,
-        "learning_rate": learning_rate,
-        "downsample": downsample,
-    }
+    unknown = sorted(set(overrides) - set(config))
+    if unknown:
+        raise TypeError(f"unknown setting {unknown[0]!r}; the settings are {', '.join(sorted(config))}")
     config.update({k: v for k, v in overrides.items() if v is not None})
-
+    config["mode"] = mode
     config["depths"] = check_depths(config["depths"])
-    meanings = {
-        "width": "filters of the first stage",
-        "epochs": "passes over the data",
-        "batch_size": "images per step",
-        "downsample": "pixels averaged per side",
-    }
+    meanings = {"width": "filters of the first stage", "epochs": "passes over the data",
+                "batch_size": "images per step", "downsample": "pixels averaged per side",
+                "probe_size": "training images measured in inference mode"}
     for name, meaning in meanings.items():
         config[name] = arguments.positive_int(name, config[name], meaning)
     for name in ("train_size", "val_size"):
         if config[name] is not None:
             config[name] = arguments.positive_int(name, config[name], "images (None: the whole split)")
     config["learning_rate"] = check_learning_rate(config["learning_rate"])
-    seed = arguments.whole_number("seed", seed, minimum=0, meaning="the seed of weights, data and shuffling")
+    config["schedule"] = arguments.choice("schedule", config["schedule"], SHAPES)
+    config["warmup_steps"] = arguments.whole_number("warmup_steps", config["warmup_steps"], minimum=0)
+    config["weight_decay"] = arguments.real_number("weight_decay", config["weight_decay"], minimum=0,
+                                                   meaning="the L2 coefficient of every kernel")
+    config["seeds"] = check_seeds(config["seeds"])
+    config["xla"] = arguments.boolean("xla", config["xla"])
+    return config
 
-    x_train, y_train, x_val, y_val, source = _load(data, config["train_size"], config["val_size"], seed)
+
+def _prepared_data(config, data):
+    """(x_train, y_train, x_val, y_val, x_probe, y_probe), source. The images are drawn once, with seed 0:
+    the seeds vary the weights and the order, not the images."""
+    x_train, y_train, x_val, y_val, source = _load(data, config["train_size"], config["val_size"], 0)
     x_train, x_val = _average_down(x_train, config["downsample"]), _average_down(x_val, config["downsample"])
-    arrays = (x_train, y_train, x_val, y_val)
-    train_error, val_error, seconds = {}, {}, {}
+    probe = min(config["probe_size"], len(x_train))
+    return (x_train, y_train, x_val, y_val, x_train[:probe], y_train[:probe]), source
+
+
+def _schedule(config, train_size):
+    total_steps = config["epochs"] * -(-train_size // config["batch_size"])
+    return PaperSchedule(config["learning_rate"], total_steps, config["schedule"], warmup_steps=config["warmup_steps"])
+
+
+def _network_and_optimizer(kind, depth, config, input_shape, train_size):
+    model = build_network(kind, depth, width=config["width"], input_shape=input_shape, classes=CLASSES,
+                          weight_decay=config["weight_decay"])
+    return model, keras.optimizers.SGD(learning_rate=_schedule(config, train_size), momentum=0.9)
+
+
+def degradation_experiment(mode="fast", *, data="fashion_mnist", progress=False, verbose=0, **overrides):
+    """Train plain and residual CIFAR nets at two depths, from several seeds, and record their errors.
+
+    The networks are those of compare() (network="cifar": 6n + 2 layers, basic blocks, option A shortcuts,
+    batch norm, He-normal init). SGD with momentum 0.9, as He et al.; `departures(config)` lists every other
+    difference from section 4.2's recipe, and the result's settings carry the list.
+
+    Args:
+        mode: "fast" (the live run, two CPU cores), "recorded" (the committed run, about an hour on two CPU
+            cores), or "full" (the paper's scale: 20 vs 56 layers, all 60,000 images, its schedule; a GPU).
+        data: "fashion_mnist" (through resnet_widgets.data) or a dataset object with x_train, y_train,
+            x_val, y_val.
+        progress: True shows one progress line (updated in place in a notebook).
+        verbose: 1 prints one line per epoch of every run.
+        **overrides: any key of the mode's CONFIGS entry: depths (two depths 6n + 2, shallow first), width,
+            epochs, train_size / val_size (None: the whole split), probe_size, batch_size, learning_rate,
+            schedule ("constant", "steps": / 10 after 50% and 75%, "cosine"), warmup_steps, weight_decay,
+            downsample (2 averages 2x2 pixel squares: 28x28 -> 14x14), seeds, xla.
+
+    Returns:
+        Degradation (summary(), claim(), plot(), to_record()).
+
+    Raises:
+        ValueError, TypeError: an unknown mode, setting or schedule, depths not two depths 6n + 2 with
+            shallow < deep, other sizes not >= 1, learning_rate not > 0, seeds not distinct whole numbers,
+            data not usable.
+    """
+    config = resolve_config(mode, **overrides)
+    verbose = arguments.whole_number("verbose", verbose, minimum=0, maximum=1)
+    arrays, source = _prepared_data(config, data)
+    x_train = arrays[0]
+
+    shown = None
+    if progress:
+        from ..progress import ProgressLine
+
+        runs_in_all = len(KINDS) * len(config["depths"]) * len(config["seeds"])
+        shown = ProgressLine(runs_in_all * config["epochs"], f"{runs_in_all} training runs, epochs")
+
+    runs = {}
     for depth in config["depths"]:
         for kind in KINDS:
-            start = time.perf_counter()
-            errors = _train_one(kind, depth, arrays, config, seed, verbose)
-            train_error[(kind, depth)], val_error[(kind, depth)] = errors
-            seconds[(kind, depth)] = time.perf_counter() - start
-    drops = ", the learning rate / 10 after " + " and ".join(f"{f:.0%}" for f in config["lr_drops"]) \
-        if config["lr_drops"] else ""
+            def on_epoch(seed, epoch, logs, kind=kind, depth=depth):
+                line = (f"{kind}-{depth} seed {seed} epoch {epoch + 1}: training error {1 - logs['accuracy']:.1%}, "
+                        f"validation error {1 - logs['val_accuracy']:.1%}")
+                if shown is not None:
+                    shown.advance(1, line)
+                if verbose:
+                    print(line, flush=True)
+
+            model, optimizer = _network_and_optimizer(kind, depth, config, x_train.shape[1:], len(x_train))
+            runs[(kind, depth)] = train_over_seeds(model, optimizer, arrays, config["seeds"], config["epochs"],
+                                                   config["batch_size"], jit_compile=_jit_compile(config),
+                                                   on_epoch=on_epoch)
     settings = {
         **config,
-        "mode": mode,
-        "seed": seed,
         "data": source,
         "train_size": len(x_train),
-        "val_size": len(x_val),
+        "val_size": len(arrays[2]),
+        "probe_size": len(arrays[4]),
         "image_size": x_train.shape[1],
-        "optimizer": f"SGD, momentum 0.9, learning rate {config['learning_rate']:g}{drops}",
+        "steps_per_epoch": -(-len(x_train) // config["batch_size"]),
+        "optimizer": f"SGD, momentum 0.9, {_schedule(config, len(x_train)).describe()}, "
+                     f"weight decay {config['weight_decay']:g}",
+        "departures": departures(config),
         "backend": keras.backend.backend(),
     }
-    return Degradation(config["depths"], train_error, val_error, seconds, settings)
+    return Degradation(config["depths"], runs, settings)
+
+
+def rerun_first_steps(result, seeds=(0,), data="fashion_mnist"):
+    """Train every network of `result` for its first recorded steps again, with today's code.
+
+    Args:
+        result: a Degradation (e.g. Degradation.from_record of a committed record).
+        seeds: which of its seeds to re-run.
+        data: as for degradation_experiment (the record's data must be what this finds).
+
+    Returns:
+        {(kind, depth): float array (len(seeds), steps)}: the running mean loss after each of the first steps
+        (those of the first epoch), comparable with the first columns of result.runs[kind, depth].first_losses.
+    """
+    keys = ("depths", "width", "train_size", "val_size", "probe_size", "epochs", "batch_size", "downsample",
+            "learning_rate", "schedule", "warmup_steps", "weight_decay", "xla")
+    settings = result.settings
+    config = resolve_config(settings["mode"], **{key: settings[key] for key in keys}, seeds=tuple(seeds))
+    arrays, _ = _prepared_data(config, data)
+    x_train, y_train = arrays[0], arrays[1]
+    # The first epoch's steps at most: the record's first losses may run into the second epoch of a tiny run.
+    steps = min(next(iter(result.runs.values())).first_losses.shape[1], -(-len(x_train) // config["batch_size"]))
+    rerun = {}
+    for (kind, depth) in result.runs:
+        model, optimizer = _network_and_optimizer(kind, depth, config, x_train.shape[1:], len(x_train))
+        rerun[(kind, depth)] = np.array([first_losses(model, optimizer, x_train, y_train, seed, config["batch_size"],
+                                                      steps, jit_compile=_jit_compile(config))
+                                         for seed in config["seeds"]])
+    return rerun

@@ -91,8 +91,11 @@ class LayerBank:
     good, so rebuilding models from the same layers would grow without end.
     """
 
-    def __init__(self, settings, input_shape, classes, stem_stride=1):
+    def __init__(self, settings, input_shape, classes, stem_stride=1, weight_decay=0.0):
         self.settings = settings
+        # L2 on every kernel, in the loss (as the paper's SGD applies it, through the momentum): the penalty
+        # (weight_decay / 2) * ||W||^2 has the gradient weight_decay * W.
+        self.regularizer = keras.regularizers.L2(weight_decay / 2) if weight_decay else None
         self.input_shape = tuple(input_shape)
         self.classes = classes
         self.stem_stride = stem_stride
@@ -101,7 +104,7 @@ class LayerBank:
         self._layers = {}  # (role, ...) -> layer, for the layers without seeded weights
         self._models = {}
         self.head = layers.Dense(classes, kernel_initializer=self._initializer("glorot_uniform", HEAD_INDEX),
-                                 name="logits")
+                                 kernel_regularizer=self.regularizer, name="logits")
 
     # -- weights -----------------------------------------------------------------------------------------
 
@@ -128,7 +131,8 @@ class LayerBank:
             self._convs[index] = layers.Conv2D(
                 filters, 3, strides=stride, padding="same",
                 use_bias=not self.settings.batch_norm,  # BN's beta plays the bias's role
-                kernel_initializer=self._initializer(self.weights[0], index), name=name,
+                kernel_initializer=self._initializer(self.weights[0], index), kernel_regularizer=self.regularizer,
+                name=name,
             )
         return self._convs[index]
 
@@ -222,9 +226,9 @@ def _architecture(settings):
     return (settings.network, settings.width, settings.batch_norm, settings.activation, settings.zero_gamma)
 
 
-def _bank(settings, input_shape, classes, stem_stride, reuse):
+def _bank(settings, input_shape, classes, stem_stride, reuse, weight_decay=0.0):
     if not reuse:
-        return LayerBank(settings, input_shape, classes, stem_stride)
+        return LayerBank(settings, input_shape, classes, stem_stride, weight_decay)
     key = (_architecture(settings), tuple(input_shape), classes, stem_stride)
     bank = _banks.pop(key, None) or LayerBank(settings, input_shape, classes, stem_stride)
     _banks[key] = bank  # most recently used last
@@ -311,6 +315,7 @@ def build_network(
     classes=10,
     stem_stride=1,
     network="cifar",
+    weight_decay=0.0,
 ):
     """One freshly built plain or residual network with layers of its own (ready to train).
 
@@ -318,6 +323,8 @@ def build_network(
 
     Args:
         kind: "plain" or "residual".
+        weight_decay: L2 coefficient on every kernel, as He et al.'s "weight decay of 0.0001" (section 4.2):
+            the loss gains (weight_decay / 2) * ||W||^2 per kernel. 0 adds nothing.
         Others: as for matched_pair.
 
     Returns:
@@ -329,7 +336,38 @@ def build_network(
     kind = arguments.choice("kind", kind, KINDS)
     settings = check_settings(depth, width, batch_norm, init, activation, seed, network)
     shape, classes, stem_stride = _checked(input_shape, classes, stem_stride, settings.network)
-    return _bank(settings, shape, classes, stem_stride, reuse=False).model(kind, settings.depth)
+    weight_decay = arguments.real_number("weight_decay", weight_decay, minimum=0, meaning="the L2 coefficient")
+    return _bank(settings, shape, classes, stem_stride, reuse=False, weight_decay=weight_decay).model(
+        kind, settings.depth)
+
+
+def reseed(model, seed):
+    """Give a network built here the initial weights that `seed` draws, in place, as if built with that seed.
+
+    Kernels are drawn again by their SeededInitializer with the new seed; biases go to zero; every
+    BatchNormalization layer goes back to its initial gamma, zero beta and fresh moving statistics (mean 0,
+    variance 1). A compiled model stays compiled, so one traced training step serves several seeds.
+
+    Raises:
+        TypeError: `seed` is not a whole number, or a kernel was not drawn by a SeededInitializer (the network
+            was not built by this module, so its seeds mean nothing here).
+    """
+    seed = arguments.whole_number("seed", seed, minimum=0, meaning="the seed of the weights")
+    for layer in model.layers:
+        if isinstance(layer, layers.BatchNormalization):
+            for variable, initializer in ((layer.gamma, layer.gamma_initializer), (layer.beta, layer.beta_initializer),
+                                          (layer.moving_mean, layer.moving_mean_initializer),
+                                          (layer.moving_variance, layer.moving_variance_initializer)):
+                if variable is not None:
+                    variable.assign(initializer(variable.shape, variable.dtype))
+        elif isinstance(layer, (layers.Conv2D, layers.Dense)):
+            drawn = layer.kernel_initializer
+            if not isinstance(drawn, SeededInitializer):
+                raise TypeError(f"model must be built by resnet_widgets.gradients (seeded kernels); layer "
+                                f"{layer.name!r} has a {type(drawn).__name__}")
+            layer.kernel.assign(SeededInitializer(drawn.scheme, seed, drawn.layer_index)(layer.kernel.shape))
+            if layer.bias is not None:
+                layer.bias.assign(keras.ops.zeros(layer.bias.shape, layer.bias.dtype))
 
 
 def conv_stack(kind, depth, width=16, batch_norm=True, init="he_normal", activation="relu", seed=0,

@@ -44,6 +44,28 @@ def fsync_folder(folder):
         os.close(descriptor)
 
 
+def write_atomically(path, data):
+    """Write `data` (bytes, or str as UTF-8) to `path` so that `path` is the old file or the new one, never half.
+
+    The data go to a temporary sibling, which is flushed to disk and then renamed over `path`; on any error
+    the temporary is removed and `path` is left as it was.
+    """
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    temporary = temporary_sibling(path, "part")
+    try:
+        with open(temporary, "wb") as file:
+            file.write(payload)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    fsync_folder(path.parent)
+    return path
+
+
 def _process_alive(pid):
     try:
         os.kill(pid, 0)

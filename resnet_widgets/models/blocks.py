@@ -268,3 +268,25 @@ def basic_block(x, filters, stride=1, shortcut="projection", kernel_initializer=
 
     out = layers.Add(name=f"{name}_add")([skip, residual])
     return layers.Activation("relu", name=f"{name}_out")(out)
+
+
+def plain_block(x, filters, stride=1, kernel_initializer="he_normal", name="block"):
+    """The basic block without its shortcut: relu(F(x)), the plain twin of `basic_block` (He et al. 2015, Fig. 3).
+
+    Same layers and names as basic_block's residual branch (`{name}_1_conv`, `_1_bn`, `_1_relu`, `_2_conv`,
+    `_2_bn`) and its final ReLU (`{name}_out`); no shortcut, no addition. A plain network built from it has
+    exactly the parameters of its residual twin wherever the twin's shortcut is the identity; where the shape
+    changes, the twin's option B projection adds a 1x1 convolution and a BN that the plain block lacks.
+
+    Args, returns and errors: as basic_block (without `shortcut`).
+    """
+    filters = arguments.positive_int("filters", filters, "channels of the block's convolutions")
+    stride = arguments.positive_int("stride", stride, "1, or 2 where a stage downsamples")
+    x = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False,
+                      kernel_initializer=kernel_initializer, name=f"{name}_1_conv")(x)
+    x = _bn(x, f"{name}_1_bn")
+    x = layers.Activation("relu", name=f"{name}_1_relu")(x)
+    x = layers.Conv2D(filters, 3, padding="same", use_bias=False, kernel_initializer=kernel_initializer,
+                      name=f"{name}_2_conv")(x)
+    x = _bn(x, f"{name}_2_bn")
+    return layers.Activation("relu", name=f"{name}_out")(x)

@@ -81,6 +81,12 @@ def progress_parts(history, memory=None):
     run = history.current
     if run is None:
         return ["waiting for fit"]
+    if run.running and run.steps_done == 0:
+        # Before the first batch, Keras builds and traces (or compiles) the training step: seconds in which
+        # nothing trains. Say so, rather than show a bar stuck at 0 %.
+        waiting = ["preparing the first step: Keras traces the training step before the first batch "
+                   "(a few seconds, once per fit)"]
+        return [run.name, *waiting, *([run.setup] if run.setup else [])]
     fraction, left = history.progress(run)
     parts = [f"{run.name}", f"epoch {min(run.current_epoch + 1, max(run.epochs, 1))}/{run.epochs}"]
     if run.steps:

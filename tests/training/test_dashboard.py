@@ -152,3 +152,16 @@ def test_the_saved_widget_state_of_a_dashboard_apart_from_plotlys_library_is_sma
     total = len(json.dumps(state))
     assert library > 1_000_000  # plotly.js itself travels with every FigureWidget (see docs/BENCHMARKS.md)
     assert total - library < 150_000
+
+
+def test_the_wait_for_the_first_step_is_announced_not_shown_as_zero_percent():
+    clock = Clock(step=0.5)
+    dashboard = LiveDashboard(text=False, clock=clock)
+    dashboard.set_params({"epochs": 1, "steps": 4, "verbose": 0})
+    dashboard.run("frozen", batch_size=8).on_train_begin()
+    waiting = dashboard.status.value
+    assert "preparing the first step" in waiting and "0%" not in waiting and "ETA" not in waiting
+    dashboard.on_epoch_begin(0)
+    clock.now += clock.step
+    dashboard.on_train_batch_end(0, {"loss": 1.0})
+    assert "preparing" not in dashboard.status.value and "batch 1/4" in dashboard.status.value

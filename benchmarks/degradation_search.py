@@ -1,0 +1,114 @@
+"""The search for a degradation run that shows Fig. 6 of He et al. 2015 over several seeds.
+
+    .venv/bin/python benchmarks/degradation_search.py                    # every setting in SETTINGS
+    .venv/bin/python benchmarks/degradation_search.py --only cosine-8-20 --seeds 0 1 2 3 4
+
+Each setting overrides notebook 01b's fast mode (resnet_widgets.gradients.degradation.CONFIGS["fast"]) and is
+trained from every seed. For each, the script prints the final errors (mean and range over the seeds), whether
+each half of Fig. 6 holds (every seed agrees and the gap of the means is wider than the spread between seeds),
+and the wall time; `--out` appends one JSON line per setting (the whole record, provenance included).
+docs/BENCHMARKS.md keeps the table of a search and what it decided.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# name -> overrides of the fast config. The first is the fast mode before the search (4 epochs of batch 64 at a
+# constant 0.1, no weight decay); the probe of issue 15 was the second at depths (8, 32).
+SETTINGS = {
+    "before-8-20": {"depths": (8, 20), "epochs": 4, "batch_size": 64, "learning_rate": 0.1, "schedule": "constant",
+                    "weight_decay": 0.0},
+    "probe-lr0.02-8-32": {"depths": (8, 32), "epochs": 12, "batch_size": 64, "learning_rate": 0.02,
+                          "schedule": "constant", "weight_decay": 0.0},
+    "probe-lr0.02-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 64, "learning_rate": 0.02,
+                          "schedule": "constant", "weight_decay": 0.0},
+    "constant0.1-b64-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 64, "learning_rate": 0.1,
+                             "schedule": "constant", "weight_decay": 0.0},
+    "constant0.1-b128-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.1,
+                              "schedule": "constant", "weight_decay": 1e-4},
+    "steps0.1-b128-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.1,
+                           "schedule": "steps", "weight_decay": 1e-4},
+    "cosine0.1-b128-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.1,
+                            "schedule": "cosine", "weight_decay": 1e-4},
+    # Round 2: lower learning rates, since the 20-layer residual net did best at 0.02 (see BENCHMARKS).
+    "cosine0.02-b128-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.02,
+                             "schedule": "cosine", "weight_decay": 1e-4},
+    "cosine0.05-b128-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.05,
+                             "schedule": "cosine", "weight_decay": 1e-4},
+    "constant0.02-b128-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.02,
+                               "schedule": "constant", "weight_decay": 1e-4},
+    "cosine0.05-b128-4000x6-8-20": {"depths": (8, 20), "epochs": 6, "train_size": 4000, "batch_size": 128,
+                                    "learning_rate": 0.05, "schedule": "cosine", "weight_decay": 1e-4},
+    "cosine0.02-b64-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 64, "learning_rate": 0.02,
+                            "schedule": "cosine", "weight_decay": 1e-4},
+    # Round 3: at 0.05 (cosine) the residual half held at 8 vs 20, but plain-20 was no worse than plain-8 (as in the
+    # paper, where plain-20 is the best plain net and degradation starts deeper): a deeper deep net.
+    "cosine0.05-b128-8-32": {"depths": (8, 32), "epochs": 12, "batch_size": 128, "learning_rate": 0.05,
+                             "schedule": "cosine", "weight_decay": 1e-4},
+    "cosine0.05-b128-8-26": {"depths": (8, 26), "epochs": 12, "batch_size": 128, "learning_rate": 0.05,
+                             "schedule": "cosine", "weight_decay": 1e-4},
+    "cosine0.05-b128-8ep-8-32": {"depths": (8, 32), "epochs": 8, "batch_size": 128, "learning_rate": 0.05,
+                                 "schedule": "cosine", "weight_decay": 1e-4},
+}
+
+
+def provenance(args):
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
+    return {
+        "script": "benchmarks/degradation_search.py",
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "commit": commit.strip(),
+        "machine": f"{platform.platform()}, {os.cpu_count()} CPUs, {platform.processor() or 'cpu'}",
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", help="names of settings to run (default: all)")
+    parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1, 2])
+    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                        help="a setting of your own: overrides as key=value (value read as JSON), e.g. "
+                             "depths=[8,32] learning_rate=0.05")
+    parser.add_argument("--out", type=Path, help="append one JSON line per setting here")
+    args = parser.parse_args()
+
+    from resnet_widgets.startup import import_keras_quietly
+
+    keras = import_keras_quietly()
+    from resnet_widgets.gradients import degradation_experiment
+
+    settings = {name: SETTINGS[name] for name in (args.only or SETTINGS)}
+    if args.set:
+        settings = {"custom": {k: json.loads(v) for k, v in (item.split("=", 1) for item in args.set)}}
+    print(f"Keras {keras.__version__} on {keras.backend.backend()}; {platform.platform()}; seeds {args.seeds}")
+    for name, overrides in settings.items():
+        start = time.perf_counter()
+        result = degradation_experiment("fast", **overrides, seeds=tuple(args.seeds))
+        seconds = time.perf_counter() - start
+        print(f"\n=== {name}: {overrides} ({seconds:.0f} s, load {os.getloadavg()[0]:.1f})")
+        print(result.table())
+        for which in ("train", "train_final"):
+            print(f"  [{which}] " + result.claim("plain", which).sentence())
+            print(f"  [{which}] " + result.claim("residual", which).sentence())
+            print(f"  [{which}] plain degrades: {result.plain_degrades(which)}; residual improves: "
+                  f"{result.residual_improves(which)}")
+        sys.stdout.flush()
+        if args.out:
+            record = result.to_record({**provenance(args), "setting": name, "wall_seconds": round(seconds, 1)})
+            with args.out.open("a") as file:
+                file.write(json.dumps(record) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
