@@ -62,6 +62,7 @@ def main():
 
     overrides = {k: v for k, v in {"seeds": tuple(args.seeds) if args.seeds else None, "epochs": args.epochs}.items()
                  if v is not None}
+    made_at = commit()  # before the run: the code that runs is the code at this commit
     start = time.perf_counter()
     result = degradation_experiment(args.mode, **overrides, verbose=1)
     wall = time.perf_counter() - start
@@ -70,7 +71,7 @@ def main():
         "command": " ".join(["python", "scripts/record_degradation.py", *sys.argv[1:]]),
         "arguments": {"mode": args.mode, **overrides},
         "seeds": list(result.seeds),
-        "commit": commit(),
+        "commit": made_at,
         "machine": machine(),
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
         "wall_seconds": round(wall),

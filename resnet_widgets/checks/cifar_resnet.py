@@ -30,14 +30,16 @@ BLOCKS = {"basic": basic_block, "plain": plain_block}
 
 def _hints(name, key):
     if name == "conv1_conv" and key == "strides":
-        return "The stem's 3x3 convolution has stride 2 here: 28x28 becomes 14x14, which makes every step 4x cheaper."
+        return "The stem's 3x3 convolution keeps the size (stride 1); the 2x2 max pool after it halves it."
+    if name == "pool1_pool":
+        return "After the stem, a 2x2 max pool halves the image: 28x28 becomes 14x14, which makes every step 4x cheaper."
     if name == "logits" and key == "activation":
         return ("The dense layer outputs logits, with no activation: the loss takes them (from_logits=True), and "
                 "Grad-CAM reads a class's score before the softmax.")
     block = RESNET_BLOCK_NAME.match(name)
     if block and key == "strides":
         if block.group(1) == "conv2":
-            return "conv2 keeps the size: the stem has already halved it (stride 1 in all of its blocks)."
+            return "conv2 keeps the size: the max pool has already halved it (stride 1 in all of its blocks)."
         if block.group(2) == "1":
             return f"{block.group(1)} halves the size in its first block: stride 2 there."
         return "Only the first block of a stage has a stride; the others keep the size (stride 1)."

@@ -4,13 +4,14 @@ The layout is the paper's CIFAR-10 network (He et al. 2015, section 4.2): a 3x3 
 three stages of n basic blocks with `width`, 2 `width` and 4 `width` filters, the first block of the second and
 third stage halving the size, 6n + 2 weighted layers, global average pooling and one dense layer. Two changes,
 each for a reason:
-- the stem has stride 2 by default (28x28 -> 14x14): a training step costs a quarter, which is what lets two
-  CPU cores train on all 60,000 Fashion-MNIST images within a notebook's minutes (docs/BENCHMARKS.md);
+- a 2x2 max pool follows the stem by default (28x28 -> 14x14), as a max pool follows the ImageNet nets' stem: a
+  training step costs a quarter, which is what lets two CPU cores train on all 60,000 Fashion-MNIST images
+  within a notebook's minutes (docs/BENCHMARKS.md). The stem's convolution still sees every pixel;
 - where the shape changes, the shortcut is option B (a 1x1 projection with BN), as in the learner's basic block
   of notebook 01a, rather than the paper's option A.
 
 `block="plain"` builds the plain twin: the same layers without the shortcuts (and without the projections).
-Layer names follow the family's scheme: `conv1_conv`, `conv2_block1_1_conv`, ..., `avg_pool`, `logits`.
+Layer names follow the family's scheme: `conv1_conv`, `pool1_pool`, `conv2_block1_1_conv`, ..., `avg_pool`, `logits`.
 """
 
 import keras
@@ -21,8 +22,6 @@ from .blocks import _bn, basic_block, plain_block
 
 STAGES = 3  # of the CIFAR layout: conv2, conv3, conv4
 BLOCKS = {"basic": basic_block, "plain": plain_block}
-import os
-_STEM_POOL = os.environ.get("PROBE_STEM_POOL") == "1"  # probe only
 
 
 def cifar_resnet_depths(up_to=110):
@@ -30,7 +29,7 @@ def cifar_resnet_depths(up_to=110):
     return tuple(range(8, up_to + 1, 6))
 
 
-def cifar_resnet(depth=20, block="basic", width=16, stem_stride=2, input_shape=(28, 28, 1), classes=10, name=None):
+def cifar_resnet(depth=20, block="basic", width=16, stem_pool=True, input_shape=(28, 28, 1), classes=10, name=None):
     """The small ResNet (or its plain twin) for 28x28 images; outputs logits (no softmax).
 
     Args:
@@ -38,7 +37,8 @@ def cifar_resnet(depth=20, block="basic", width=16, stem_stride=2, input_shape=(
         block: "basic" (the residual network), "plain" (its twin without shortcuts), or a function
             block(x, filters, stride, name) -> tensor, e.g. your own basic block.
         width: filters of the stem and the first stage (the paper: 16).
-        stem_stride: 2 halves the image in the stem (the default, see the module docstring), 1 keeps it.
+        stem_pool: True (the default, see the module docstring) halves the image after the stem with a 2x2 max
+            pool (`pool1_pool`); False keeps it, as the paper's CIFAR-10 stem does.
         input_shape: (height, width, channels) of the images, uint8 pixels in [0, 255]: the model scales them
             itself (a Rescaling layer first).
         classes: outputs of the dense layer.
@@ -62,14 +62,12 @@ def cifar_resnet(depth=20, block="basic", width=16, stem_stride=2, input_shape=(
         make_block = arguments.function("block", block, "'basic', 'plain' or your block function")
         kind = getattr(block, "__name__", "custom")
     width = arguments.positive_int("width", width, "filters of the stem and the first stage")
-    stem_stride = arguments.whole_number("stem_stride", stem_stride, minimum=1, maximum=2)
-    stem_pool = stem_stride == 2 and _STEM_POOL
+    stem_pool = arguments.boolean("stem_pool", stem_pool)
     classes = arguments.whole_number("classes", classes, minimum=2)
 
     inputs = keras.Input(tuple(input_shape), name="images")
     x = layers.Rescaling(1 / 255, name="rescaling")(inputs)
-    x = layers.Conv2D(width, 3, strides=1 if stem_pool else stem_stride, padding="same", use_bias=False,
-                      kernel_initializer="he_normal", name="conv1_conv")(x)
+    x = layers.Conv2D(width, 3, padding="same", use_bias=False, kernel_initializer="he_normal", name="conv1_conv")(x)
     x = _bn(x, "conv1_bn")
     x = layers.Activation("relu", name="conv1_relu")(x)
     if stem_pool:
