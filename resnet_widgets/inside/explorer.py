@@ -63,6 +63,40 @@ def explain(model, images, image_index, class_index=TOP_CLASS, layer="auto") -> 
     )
 
 
+_ROWS, _COLUMNS = ("top", "middle", "bottom"), ("left", "centre", "right")
+
+
+def where_the_evidence_is(heatmap) -> str:
+    """Where a heatmap is strongest, in words: 'top left', 'middle centre', ... (the image in a 3x3 grid).
+
+    Raises:
+        ValueError: ``heatmap`` is not a 2-D array.
+    """
+    heatmap = np.asarray(heatmap, dtype=np.float64)
+    if heatmap.ndim != 2 or not heatmap.size:
+        raise ValueError(f"heatmap must be a 2-D array; received shape {heatmap.shape}")
+    row, column = np.unravel_index(int(np.argmax(heatmap)), heatmap.shape)
+    name = f"{_ROWS[min(2, 3 * row // heatmap.shape[0])]} {_COLUMNS[min(2, 3 * column // heatmap.shape[1])]}"
+    return "the middle" if name == "middle centre" else f"the {name}"
+
+
+def explanation_text(explanation, class_names) -> str:
+    """The picture in words (its text alternative): the prediction, the class explained, where its evidence is.
+
+    Example: 'Image 3, predicted dog (87%). Grad-CAM heatmap of the evidence for dog (87%) at conv5_block3_out:
+    strongest in the top left; 12% of the image above half the peak.'
+    """
+    heatmap = np.asarray(explanation.heatmap, dtype=np.float64)
+    peak = float(heatmap.max()) if heatmap.size else 0.0
+    share = float(np.mean(heatmap > 0.5 * peak)) if peak > 0 else 0.0
+    predicted, explained = explanation.predicted, explanation.class_index
+    where = f"strongest in {where_the_evidence_is(heatmap)}; {share:.0%} of the image above half the peak" if peak > 0 \
+        else "no evidence anywhere (the heatmap is zero)"
+    return (f"Image {explanation.image_index}, predicted {class_names[predicted]} "
+            f"({explanation.probabilities[predicted]:.0%}). Grad-CAM heatmap of the evidence for "
+            f"{class_names[explained]} ({explanation.probabilities[explained]:.0%}) at {explanation.layer}: {where}.")
+
+
 def explanation_png(shown_image, explanation, class_names, alpha=0.45, dpi=80) -> bytes:
     """The picture: the image, and the image under its heatmap, with the class and its probability."""
     import matplotlib.pyplot as plt
@@ -156,6 +190,8 @@ class GradCamExplorer(StaticPicture, widgets.VBox):
         self.explanation = explanation
         self._png = explanation_png(self.shown[explanation.image_index], explanation, self.class_names, self.alpha)
         self.picture.value = self._png
+        # The picture's text alternative: ipywidgets' Image has no alt, its tooltip is the <img>'s title.
+        self.picture.tooltip = explanation_text(explanation, self.class_names)
         self.redraws += 1
         top = np.argsort(explanation.probabilities)[::-1][:3]
         ranking = ", ".join(f"{html.escape(self.class_names[i])} {explanation.probabilities[i]:.0%}" for i in top)
