@@ -1,9 +1,12 @@
-"""PlotCaption: the words beside a live plot, for everyone and for screen readers.
+"""PlotCaption: the words beside a live plot or picture, for everyone and for screen readers.
 
-A plotly FigureWidget draws an SVG with no accessible name, and ipywidgets cannot put ARIA attributes on it. This
-small anywidget, placed in the same widget as the plot, shows a short text summary of what the plot shows and,
-folded, the numbers behind it as a table; and it names the plot: it gives the first plotly plot inside the widget
-whose CSS class is ``scope`` ``role="figure"``, ``aria-label`` (the name) and ``aria-describedby`` (the summary).
+A plotly FigureWidget draws an SVG with no accessible name, ipywidgets cannot put ARIA attributes on it, and
+ipywidgets' Image has no alt text (its tooltip crashes a view without a description, ipywidgets 8.1). This small
+anywidget, placed in the same widget as the plot, shows a short text summary of what the plot shows and, folded,
+the numbers behind it as a table; and it names the plot: the first element matching ``target`` inside the widget
+whose CSS class is ``scope`` gets ``role="figure"`` and ``aria-label`` (the name), or, for an <img>, ``alt``; and
+``aria-describedby`` (the summary) when there is one. It also names the ipywidgets sliders in the same widget by
+their visible label: ipywidgets 8 leaves a slider's handle (``role="slider"``) without an accessible name.
 The widget that owns the plot computes the summary and the table (pure functions its tests call) and sets them.
 """
 
@@ -20,35 +23,66 @@ function render({ model, el }) {
   const box = document.createElement("div");
   box.className = "resnet-plot-caption";
   el.appendChild(box);
-  let tries = 0;
-  let timer = null;
+  let observer = null;
+  let pending = false;
 
-  // The plot may render after this widget: look for it again for a while (it is a sibling in the same box).
+  // Sliders: the handle is the focusable control; its name is the slider's own visible label.
+  function nameSliders(root) {
+    for (const handle of root.querySelectorAll(".widget-slider .noUi-handle")) {
+      const label = handle.closest(".widget-slider").querySelector(".widget-label");
+      const text = label && label.textContent.trim();
+      if (text && handle.getAttribute("aria-label") !== text) handle.setAttribute("aria-label", text);
+    }
+  }
+
+  // The plot may render after this widget, and its controls may be redrawn: watch the shared box and (re)name
+  // what it holds, once per frame at most.
+  function watch() {
+    const root = el.closest("." + model.get("scope"));
+    if (!root || observer) return;
+    observer = new MutationObserver(() => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        label();
+      });
+    });
+    observer.observe(root, { childList: true, subtree: true });
+  }
+
   function label() {
     const root = el.closest("." + model.get("scope"));
-    const plot = root && root.querySelector(".js-plotly-plot");
+    if (!root) return;
+    nameSliders(root);
+    const plot = root.querySelector(model.get("target"));
     if (plot) {
-      plot.setAttribute("role", "figure");
-      plot.setAttribute("aria-label", model.get("name"));
-      plot.setAttribute("aria-describedby", id);
-      return;
+      if (plot.tagName === "IMG") {
+        plot.setAttribute("alt", model.get("name"));
+      } else {
+        plot.setAttribute("role", "figure");
+        plot.setAttribute("aria-label", model.get("name"));
+      }
+      if (model.get("summary")) plot.setAttribute("aria-describedby", id);
+      else if (plot.hasAttribute("aria-describedby")) plot.removeAttribute("aria-describedby");
     }
-    if (++tries < 100) timer = setTimeout(label, 200);
   }
 
   function draw() {
     box.textContent = "";
-    const summary = document.createElement("p");
-    summary.id = id;
-    summary.className = "resnet-plot-summary";
-    summary.textContent = model.get("summary");
-    box.appendChild(summary);
+    if (model.get("summary")) {
+      const summary = document.createElement("p");
+      summary.id = id;
+      summary.className = "resnet-plot-summary";
+      summary.textContent = model.get("summary");
+      box.appendChild(summary);
+    }
     const table = model.get("table") || {};
     if (table.rows && table.rows.length) {
       const details = document.createElement("details");
       details.className = "resnet-plot-table";
       const title = document.createElement("summary");
-      title.textContent = `numbers behind the plot (${table.rows.length} rows)`;
+      title.textContent = `${model.get("table_title")} (${table.rows.length} rows)`;
       details.appendChild(title);
       const grid = document.createElement("table");
       const caption = document.createElement("caption");
@@ -74,16 +108,21 @@ function render({ model, el }) {
       details.appendChild(grid);
       box.appendChild(details);
     }
-    tries = 0;
-    clearTimeout(timer);
     label();
+    watch();
   }
 
   model.on("change:summary", draw);
   model.on("change:table", draw);
   model.on("change:name", draw);
+  model.on("change:target", draw);
   draw();
-  return () => clearTimeout(timer);
+  // The box may not hold this widget yet when render runs: look once more after the first frame.
+  requestAnimationFrame(() => {
+    label();
+    watch();
+  });
+  return () => observer && observer.disconnect();
 }
 
 export default { render };
@@ -126,9 +165,11 @@ class PlotCaption(anywidget.AnyWidget):
     Args:
         scope: the CSS class of the widget that holds both this caption and the plot (for example
             "resnet-gradient-explorer").
-        name: the plot's accessible name (what a screen reader announces for it).
-        summary: one or two sentences saying what the plot shows.
+        name: the plot's accessible name (what a screen reader announces for it; an image's alt text).
+        summary: one or two sentences saying what the plot shows, shown under it ("" for none).
         table: the numbers behind it (see :func:`check_table`), or None for no table.
+        target: the CSS selector of the plot inside the scope (a plotly plot by default; "img" for a picture).
+        table_title: the words on the folded table's toggle.
 
     Raises:
         TypeError, ValueError: a scope or name that is not a non-empty string, or a malformed table.
@@ -140,6 +181,8 @@ class PlotCaption(anywidget.AnyWidget):
     name = traitlets.Unicode().tag(sync=True)
     summary = traitlets.Unicode("").tag(sync=True)
     table = traitlets.Dict({}).tag(sync=True)
+    target = traitlets.Unicode(".js-plotly-plot").tag(sync=True)
+    table_title = traitlets.Unicode("numbers behind the plot").tag(sync=True)
 
     def __init__(self, scope: str, name: str, summary: str = "", table: dict | None = None, **kwargs):
         for label, value in (("scope", scope), ("name", name)):
@@ -148,8 +191,10 @@ class PlotCaption(anywidget.AnyWidget):
         super().__init__(scope=scope, name=name, summary=str(summary),
                          table=check_table(table) if table is not None else {}, **kwargs)
 
-    def show(self, summary: str, table: dict | None = None) -> None:
-        """Replace the summary and the table (one message to the browser)."""
+    def show(self, summary: str, table: dict | None = None, name: str | None = None) -> None:
+        """Replace the summary and the table, and the name when given (one message to the browser)."""
         with self.hold_sync():
+            if name is not None:
+                self.name = str(name)
             self.summary = str(summary)
             self.table = check_table(table) if table is not None else {}

@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import arguments
 from ..display import StaticPicture, figure_png
+from ..plot_caption import PlotCaption
 from .grad_cam import _check_images, grad_cam
 
 TOP_CLASS = -1  # the class selector's value for "whatever the network predicts"
@@ -97,6 +98,13 @@ def explanation_text(explanation, class_names) -> str:
             f"{class_names[explained]} ({explanation.probabilities[explained]:.0%}) at {explanation.layer}: {where}.")
 
 
+def probability_table(explanation, class_names) -> dict:
+    """The class probabilities of one explanation, most likely first, as a PlotCaption table."""
+    order = np.argsort(explanation.probabilities)[::-1]
+    rows = [[class_names[i], f"{explanation.probabilities[i]:.1%}"] for i in order]
+    return {"caption": f"image {explanation.image_index}", "columns": ["class", "probability"], "rows": rows}
+
+
 def explanation_png(shown_image, explanation, class_names, alpha=0.45, dpi=80) -> bytes:
     """The picture: the image, and the image under its heatmap, with the class and its probability."""
     import matplotlib.pyplot as plt
@@ -134,6 +142,7 @@ class GradCamExplorer(StaticPicture, widgets.VBox):
     Attributes:
         image_picker, class_selector: the two ipywidgets Dropdowns (class value TOP_CLASS = predicted).
         picture: the ipywidgets.Image with the current PNG; caption: the line under it.
+        description: the picture's alt text (``explanation_text``) and the probabilities table (a PlotCaption).
         explanation: the current `Explanation`; redraws: how many pictures were drawn.
 
     Raises:
@@ -174,9 +183,13 @@ class GradCamExplorer(StaticPicture, widgets.VBox):
         )
         self.picture = widgets.Image(format="png", layout={"width": "560px"})
         self.caption = widgets.HTML()
+        # The picture's text alternative (its alt) and the class probabilities as a table.
+        self.description = PlotCaption(scope="resnet-grad-cam-explorer", target="img", name="Grad-CAM picture",
+                                       table_title="probability of every class")
         self.image_picker.observe(self._on_change, names="value")
         self.class_selector.observe(self._on_change, names="value")
-        super().__init__([widgets.HBox([self.image_picker, self.class_selector]), self.picture, self.caption])
+        super().__init__([widgets.HBox([self.image_picker, self.class_selector]), self.picture, self.caption,
+                          self.description])
         self.add_class("resnet-grad-cam-explorer")
         self._show(first)
 
@@ -190,11 +203,11 @@ class GradCamExplorer(StaticPicture, widgets.VBox):
         self.explanation = explanation
         self._png = explanation_png(self.shown[explanation.image_index], explanation, self.class_names, self.alpha)
         self.picture.value = self._png
-        # The picture's text alternative: ipywidgets' Image has no alt, its tooltip is the <img>'s title.
-        self.picture.tooltip = explanation_text(explanation, self.class_names)
         self.redraws += 1
         top = np.argsort(explanation.probabilities)[::-1][:3]
         ranking = ", ".join(f"{html.escape(self.class_names[i])} {explanation.probabilities[i]:.0%}" for i in top)
+        self.description.show("", probability_table(explanation, self.class_names),
+                              name=explanation_text(explanation, self.class_names))
         self.caption.value = (
             f"<span class='resnet-grad-cam-caption'>explaining <b>{html.escape(self.class_names[explanation.class_index])}</b>"
             f" for image {explanation.image_index}; top classes: {ranking}</span>"

@@ -31,3 +31,11 @@ def test_the_text_names_prediction_class_layer_place_and_spread():
                     "strongest in the top left; 12% of the image above half the peak.")
     flat = Explanation(3, 1, np.zeros((4, 4)), np.array([0.7, 0.3]), 0, "conv5_block3_out")
     assert "no evidence anywhere" in explanation_text(flat, ["cat", "dog"])
+
+
+def test_the_probability_table_lists_every_class_most_likely_first():
+    from resnet_widgets.inside.explorer import probability_table
+
+    explanation = Explanation(0, 0, np.ones((2, 2)), np.array([0.2, 0.5, 0.3]), 1, "features")
+    table = probability_table(explanation, ["cat", "dog", "fox"])
+    assert table["rows"] == [["dog", "50.0%"], ["fox", "30.0%"], ["cat", "20.0%"]]

@@ -6,7 +6,7 @@
 // `expanded` and `selected`.
 //
 // Keyboard and assistive technology (WCAG 2.1 AA): every node is a focusable button in reading order (columns
-// left to right, top to bottom); Enter or Space opens or closes a block (aria-expanded says which) or selects a
+// left to right, top to bottom, an open block's title before its layers); Enter or Space opens or closes a block (aria-expanded says which) or selects a
 // layer, Escape closes the open block around the focus; a focused node shows its tooltip, which describes it
 // (aria-describedby). Below the picture, "text version" holds the stages and blocks as a table (the scene's
 // `text`, from table.py), and "copy as table" puts that table on the clipboard, tab-separated.
@@ -301,11 +301,11 @@ function render({ model, el: host }) {
       fillTable(textVersion, null);
       return;
     }
-    const text = scene.text;
-    header.setAttribute("aria-label", text.title);
-    svg.setAttribute("aria-label", `${text.title}. Tab moves through the blocks; Enter or Space opens or ` +
+    const words = scene.text;
+    header.setAttribute("aria-label", words.title);
+    svg.setAttribute("aria-label", `${words.title}. Tab moves through the blocks; Enter or Space opens or ` +
       "closes one; Escape closes the open block. The text version below lists every block.");
-    fillTable(textVersion, text);
+    fillTable(textVersion, words);
     const { w, h, marks } = scene.header;
     // The header keeps its own size (no zoom): the buttons wrap below it where the row is too narrow, and
     // only an output narrower than the headline itself scales it down (it is never cut off).
@@ -383,9 +383,32 @@ function render({ model, el: host }) {
     if (kind === "block" || kind === "section") toggle(name);
     else select(name);
   });
+  // Reading order: item by item (columns left to right, each top to bottom), an open block's title before its
+  // layers. The painters draw an open block's title after its layers (on top of them), so Tab follows this list
+  // rather than the DOM; past either end it leaves the picture for the controls around it.
+  function readingOrder() {
+    const order = [];
+    for (const item of svg.querySelectorAll(".rnd-item")) {
+      const nodes = [...item.querySelectorAll(".rnd-node")];
+      const title = nodes.findIndex((n) => n.getAttribute("data-name") === item.getAttribute("data-item"));
+      if (title > 0) nodes.unshift(...nodes.splice(title, 1));
+      order.push(...nodes);
+    }
+    return order;
+  }
+
   svg.addEventListener("keydown", (event) => {
     const hit = target(event);
     if (!hit) return;
+    if (event.key === "Tab" && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      const order = readingOrder();
+      const next = order.indexOf(hit) + (event.shiftKey ? -1 : 1);
+      event.preventDefault();
+      if (next >= 0 && next < order.length) order[next].focus();
+      else if (event.shiftKey) buttons.copy.focus();
+      else textVersion.querySelector("summary").focus();
+      return;
+    }
     if (event.key === "Enter" || event.key === " ") {
       event.preventDefault();
       const kind = hit.getAttribute("data-kind");
