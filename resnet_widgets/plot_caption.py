@@ -12,135 +12,12 @@ The widget that owns the plot computes the summary and the table (pure functions
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import anywidget
 import traitlets
 
-_ESM = r"""
-let count = 0;
-
-function render({ model, el }) {
-  const id = `resnet-plot-summary-${++count}-${Math.random().toString(36).slice(2, 8)}`;
-  const box = document.createElement("div");
-  box.className = "resnet-plot-caption";
-  el.appendChild(box);
-  let observer = null;
-  let pending = false;
-
-  // Sliders: the handle is the focusable control; its name is the slider's own visible label.
-  function nameSliders(root) {
-    for (const handle of root.querySelectorAll(".widget-slider .noUi-handle")) {
-      const label = handle.closest(".widget-slider").querySelector(".widget-label");
-      const text = label && label.textContent.trim();
-      if (text && handle.getAttribute("aria-label") !== text) handle.setAttribute("aria-label", text);
-    }
-  }
-
-  // The plot may render after this widget, and its controls may be redrawn: watch the shared box and (re)name
-  // what it holds, once per frame at most.
-  function watch() {
-    const root = el.closest("." + model.get("scope"));
-    if (!root || observer) return;
-    observer = new MutationObserver(() => {
-      if (pending) return;
-      pending = true;
-      requestAnimationFrame(() => {
-        pending = false;
-        label();
-      });
-    });
-    observer.observe(root, { childList: true, subtree: true });
-  }
-
-  function label() {
-    const root = el.closest("." + model.get("scope"));
-    if (!root) return;
-    nameSliders(root);
-    const plot = root.querySelector(model.get("target"));
-    if (plot) {
-      if (plot.tagName === "IMG") {
-        plot.setAttribute("alt", model.get("name"));
-      } else {
-        plot.setAttribute("role", "figure");
-        plot.setAttribute("aria-label", model.get("name"));
-      }
-      if (model.get("summary")) plot.setAttribute("aria-describedby", id);
-      else if (plot.hasAttribute("aria-describedby")) plot.removeAttribute("aria-describedby");
-    }
-  }
-
-  function draw() {
-    box.textContent = "";
-    if (model.get("summary")) {
-      const summary = document.createElement("p");
-      summary.id = id;
-      summary.className = "resnet-plot-summary";
-      summary.textContent = model.get("summary");
-      box.appendChild(summary);
-    }
-    const table = model.get("table") || {};
-    if (table.rows && table.rows.length) {
-      const details = document.createElement("details");
-      details.className = "resnet-plot-table";
-      const title = document.createElement("summary");
-      title.textContent = `${model.get("table_title")} (${table.rows.length} rows)`;
-      details.appendChild(title);
-      const grid = document.createElement("table");
-      const caption = document.createElement("caption");
-      caption.textContent = table.caption || "";
-      grid.appendChild(caption);
-      const head = grid.createTHead().insertRow();
-      for (const column of table.columns) {
-        const th = document.createElement("th");
-        th.scope = "col";
-        th.textContent = column;
-        head.appendChild(th);
-      }
-      const body = grid.createTBody();
-      for (const row of table.rows) {
-        const tr = body.insertRow();
-        row.forEach((value, i) => {
-          const cell = document.createElement(i === 0 ? "th" : "td");
-          if (i === 0) cell.scope = "row";
-          cell.textContent = value;
-          tr.appendChild(cell);
-        });
-      }
-      details.appendChild(grid);
-      box.appendChild(details);
-    }
-    label();
-    watch();
-  }
-
-  model.on("change:summary", draw);
-  model.on("change:table", draw);
-  model.on("change:name", draw);
-  model.on("change:target", draw);
-  draw();
-  // The box may not hold this widget yet when render runs: look once more after the first frame.
-  requestAnimationFrame(() => {
-    label();
-    watch();
-  });
-  return () => observer && observer.disconnect();
-}
-
-export default { render };
-"""
-
-_CSS = """
-.resnet-plot-caption { font-size: 12px; line-height: 1.4; color: var(--jp-ui-font-color1, #0f172a); }
-.resnet-plot-summary { margin: 2px 0 4px; max-width: 70em; }
-.resnet-plot-table summary { cursor: pointer; }
-.resnet-plot-table summary:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 1px; }
-.resnet-plot-table table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 4px 0; }
-.resnet-plot-table caption { text-align: left; font-weight: 600; padding: 2px 0; }
-.resnet-plot-table th, .resnet-plot-table td {
-  text-align: right; padding: 1px 10px 1px 0; border-bottom: 1px solid var(--jp-border-color2, #e2e8f0);
-}
-.resnet-plot-table thead th { font-weight: 600; }
-.resnet-plot-table tbody th { font-weight: 400; }
-"""
+_STATIC = Path(__file__).parent / "static"
 
 
 def check_table(table) -> dict:
@@ -175,8 +52,8 @@ class PlotCaption(anywidget.AnyWidget):
         TypeError, ValueError: a scope or name that is not a non-empty string, or a malformed table.
     """
 
-    _esm = _ESM
-    _css = _CSS
+    _esm = _STATIC / "plot_caption.js"
+    _css = _STATIC / "plot_caption.css"
     scope = traitlets.Unicode().tag(sync=True)
     name = traitlets.Unicode().tag(sync=True)
     summary = traitlets.Unicode("").tag(sync=True)

@@ -27,7 +27,6 @@ from resnet_widgets.diagram import palette  # noqa: E402
 from resnet_widgets.gradients.figure_data import COLORS as GRADIENT_COLORS  # noqa: E402
 from resnet_widgets.training.dashboard_view import COLORS as RUN_COLORS  # noqa: E402
 
-pytestmark = pytest.mark.backend_neutral
 
 DEFICIENCIES = ("protanomaly", "deuteranomaly", "tritanomaly")  # at severity 100: the -opias
 MIN_DISTANCE = 20.0  # CAM02-UCS ΔE; plotly's default red/blue pair keeps about 42, green/orange about 12

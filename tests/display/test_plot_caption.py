@@ -4,7 +4,6 @@ import pytest
 
 from resnet_widgets.plot_caption import PlotCaption, check_table
 
-pytestmark = pytest.mark.backend_neutral
 
 
 def test_a_caption_syncs_its_summary_and_table_as_strings():

@@ -5,7 +5,6 @@ import pytest
 
 from resnet_widgets.inside.explorer import Explanation, explanation_text, where_the_evidence_is
 
-pytestmark = pytest.mark.backend_neutral
 
 
 @pytest.mark.parametrize("row, column, words", [(0, 6, "the top right"), (3, 3, "the middle"), (6, 0, "the bottom left"),

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name
 
-pytestmark = pytest.mark.backend_neutral
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_REQUIREMENTS = ROOT / "docs" / "requirements.txt"

@@ -6,7 +6,6 @@ from resnet_widgets.training.dashboard_view import (COLORS, SYMBOLS, dashboard_s
                                                     static_figure)
 from resnet_widgets.training.history import TrainingHistory
 
-pytestmark = pytest.mark.backend_neutral
 
 
 def history_of_two_runs():

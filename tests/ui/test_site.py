@@ -7,7 +7,8 @@ and served from 127.0.0.1. Every page, in light and in dark mode, must:
 - keep every element within the content column, and the page within the window at 1280 and at 400 px;
 - link only to pages and anchors that exist;
 - pass axe-core's WCAG 2.1 A and AA rules with no serious or critical violation (moderate ones are printed).
-Search must find a chapter. A screenshot of every page is saved under test-artifacts/ui/site/.
+Search must find a chapter. A screenshot of every page (the whole page in light mode, the first screen in dark
+mode) is saved under test-artifacts/ui/site/.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import pytest
 
 from ..scripts import load_script
 from .accessibility import axe_audit, blocking, describe
-from .harness import REPO_ROOT, assert_no_browser_errors, new_page, save_artifact, save_screenshot
+from .harness import REPO_ROOT, artifact_path, assert_no_browser_errors, new_page, save_artifact, save_screenshot
 
 pytestmark = pytest.mark.ui
 
@@ -129,7 +130,10 @@ def test_every_page_loads_whole_within_the_column_and_passes_axe(site, browser_p
         violations = axe_audit(page)
         report[scheme] = violations
         stem = name.replace("/", "_").removesuffix(".html")
-        save_screenshot(page, f"site/{stem}_{scheme}")
+        if scheme == "light":  # the whole page, every output on it; dark mode: the first screen
+            page.screenshot(path=str(artifact_path(f"site/{stem}_{scheme}.png")), full_page=True, timeout=60_000)
+        else:
+            save_screenshot(page, f"site/{stem}_{scheme}")
         if scheme == "light":
             links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
             assert broken_links(site, links) == [], f"{name}: broken internal links"
