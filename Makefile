@@ -11,6 +11,9 @@ LOCK   := binder/requirements.txt
 # apart from the learner's lock; installed with the lock as constraints, so a pin that conflicts with it fails here.
 SITE_REQUIREMENTS := docs/requirements.txt
 SITE_STAMP := $(VENV)/.site-installed
+# The widget JavaScript of the website's live widgets (html-manager, require.js, anywidget), from npm: see the file.
+SITE_JS := docs/site/widgets-js.txt
+SITE_JS_CACHE := $(VENV)/share/resnet-lab-site-js
 PYTEST := $(PY) -m pytest
 # Two workers match CI's two cores; notebooks stay on one worker each (their cells share a kernel).
 XDIST  ?= -n 2 --dist loadfile
@@ -33,8 +36,10 @@ $(STAMP): $(LOCK) pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-$(SITE_STAMP): $(STAMP) $(SITE_REQUIREMENTS)
+$(SITE_STAMP): $(STAMP) $(SITE_REQUIREMENTS) $(SITE_JS)
 	$(PY) -m pip install --quiet -c $(LOCK) -r $(SITE_REQUIREMENTS)
+	rm -rf $(SITE_JS_CACHE) && mkdir -p $(SITE_JS_CACHE)
+	cd $(SITE_JS_CACHE) && npm pack --silent $$(grep -v '^#' $(CURDIR)/$(SITE_JS)) >/dev/null
 	touch $(SITE_STAMP)
 
 site-setup: setup $(SITE_STAMP)

@@ -7,6 +7,9 @@ Steps (each one a function that tests call):
    ``<course>/*.ipynb`` (found by name, so renamed and new notebooks need no edit here; the book's order is
    the file names' order), and docs/ACCESSIBILITY.md as the "Accessibility" page;
 2. give every image output a text alternative (``alt``) from the output's own text, where it says something;
+   turn every widget output whose state the notebook stores into the live widget, with its static picture kept for
+   when scripts are off; copy the widget JavaScript (html-manager, require.js, anywidget, packed from npm by
+   `make site-setup`) into ``_static/widgets``, so no page loads anything from a CDN;
 3. write the student copies (scripts/make_student_notebooks.py: solutions out, outputs cleared), one per page
    and all of them as one zip;
 4. run Sphinx (myst-nb, sphinx-book-theme) into ``<out>/html``. Warnings fail the build.
@@ -17,8 +20,11 @@ Returns exit code 0 on success; 1 with a message when a step fails.
 from __future__ import annotations
 
 import argparse
+import base64
 import html
+import json
 import re
+import tarfile
 import shutil
 import subprocess
 import sys
@@ -33,7 +39,10 @@ from make_student_notebooks import make_student_copies  # noqa: E402
 
 SITE_TEMPLATE = ROOT / "docs" / "site"
 ACCESSIBILITY = ROOT / "docs" / "ACCESSIBILITY.md"
+SITE_JS_CACHE = ROOT / ".venv" / "share" / "resnet-lab-site-js"  # `make site-setup` packs docs/site/widgets-js.txt
 IMAGE_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 # The output's text/plain is a useful description unless it is a default repr like "<Figure size 700x360 ...>".
 # The root's own title: the first <title> right after the <svg ...> start tag (nodes' tooltips come later).
 SVG_TITLE = re.compile(r"^\s*<svg\b[^>]*>\s*<title\b[^>]*>(.*?)</title>", re.S)
@@ -88,6 +97,68 @@ def add_alt_texts(notebook) -> int:
     return count
 
 
+def live_widget_outputs(notebook) -> int:
+    """Turn each widget output whose state ``notebook`` stores into HTML that shows the live widget on the site.
+
+    The HTML holds the widget's view (which the page's html-manager renders from the stored state) and, after it,
+    the output's static picture with its text alternative; CSS hides the picture once the view has rendered, so it
+    stays where scripts are off or the view cannot render. Widget outputs without stored state (the plotly
+    widgets' state is left out of the notebooks: it is large) keep their static picture alone. Returns how many
+    outputs were turned.
+    """
+    state = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    turned = 0
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            view = data.get(WIDGET_VIEW)
+            if not isinstance(view, dict) or view.get("model_id") not in state:
+                continue
+            picture = ""
+            for mime in ("image/svg+xml", "image/png"):
+                if mime in data:
+                    raw = "".join(data[mime]) if isinstance(data[mime], list) else data[mime]
+                    payload = base64.b64encode(raw.encode()).decode() if mime == "image/svg+xml" else "".join(raw.split())
+                    picture = (f'<img class="resnet-widget-fallback" alt="{html.escape(alt_text(output))}" '
+                               f'src="data:{mime};base64,{payload}">')
+                    break
+            script = json.dumps(view).replace("</", "<\\/")
+            output["data"] = {
+                "text/html": f'<div class="resnet-live-widget"><script type="{WIDGET_VIEW}">{script}</script>'
+                             f"{picture}</div>",
+                "text/plain": data.get("text/plain", ""),
+            }
+            output["metadata"] = {}
+            turned += 1
+    return turned
+
+
+def vendor_widget_js(cache: Path, static: Path) -> None:
+    """Copy what the pages load to show live widgets into ``static/widgets``: html-manager's embed-amd.js (with its
+    fonts), require.js and anywidget's front end, from the npm packages in ``cache``.
+
+    Raises:
+        FileNotFoundError: a package is not in ``cache`` (run `make site-setup`, which packs them from npm).
+    """
+    target = static / "widgets"
+    wanted = {
+        "jupyter-widgets-html-manager-*.tgz": ("package/dist/", target / "html-manager"),
+        "requirejs-*.tgz": ("package/require.js", target),
+        "anywidget-*.tgz": ("package/dist/index.js", target),
+    }
+    for pattern, (member_prefix, folder) in wanted.items():
+        found = sorted(Path(cache).glob(pattern))
+        if not found:
+            raise FileNotFoundError(f"{cache} holds no {pattern}: run `make site-setup` (it packs the widget "
+                                    f"JavaScript named in docs/site/widgets-js.txt from npm)")
+        folder.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(found[-1]) as archive:
+            for member in archive.getmembers():
+                if member.isfile() and member.name.startswith(member_prefix) and not member.name.endswith(".map"):
+                    name = "anywidget.js" if pattern.startswith("anywidget") else Path(member.name).name
+                    (folder / name).write_bytes(archive.extractfile(member).read())
+
+
 def stage(course: Path, source: Path) -> list[str]:
     """Lay out the Sphinx sources in ``source`` (emptied first); return the staged notebooks' page names."""
     if source.exists():
@@ -98,9 +169,11 @@ def stage(course: Path, source: Path) -> list[str]:
     for path in course_notebooks(course):
         notebook = nbformat.read(path, as_version=4)
         add_alt_texts(notebook)
+        live_widget_outputs(notebook)
         nbformat.write(notebook, source / "course" / path.name)
         pages.append(f"course/{path.stem}")
     shutil.copy2(ACCESSIBILITY, source / "accessibility.md")
+    vendor_widget_js(SITE_JS_CACHE, source / "_static")
     return pages
 
 

@@ -24,9 +24,11 @@ exclude_patterns = ["_build", "**.ipynb_checkpoints", "extra", "downloads"]
 
 # The committed outputs are the pages: nbval keeps them current, the site never re-runs a notebook.
 nb_execution_mode = "off"
-# No widget JavaScript from a CDN (the build and its test are offline): every widget output shows the static
-# picture the notebook stores beside it (StaticPicture: PNG, or SVG where allowed).
-nb_ipywidgets_js = {}
+# Widgets whose state a notebook stores show live (scripts/build_site.py turns their outputs into the view plus
+# the static picture); the widget JavaScript is served from _static/widgets, never from a CDN, so the pages work
+# offline. widgets-local.js points require.js at anywidget's front end there.
+nb_ipywidgets_js = {"widgets/require.js": {}, "widgets-local.js": {}, "widgets/html-manager/embed-amd.js": {}}
+# Every other widget output (no stored state) shows the static picture the notebook keeps beside it.
 nb_mime_priority_overrides = [
     ("html", "application/vnd.jupyter.widget-view+json", None),
     ("html", "image/svg+xml", 1),

@@ -81,3 +81,25 @@ def test_the_student_copies_leave_out_solutions_and_outputs(tmp_path):
     assert "42" not in copy.cells[0].source and "NotImplementedError" in copy.cells[0].source
     assert copy.cells[0].outputs == []
     assert (source / "extra" / "student" / "course" / "02_block.ipynb").is_file()
+
+
+def test_a_widget_with_stored_state_becomes_its_live_view_with_the_picture_after_it():
+    view = {"version_major": 2, "version_minor": 0, "model_id": "abc"}
+    stored = nbformat.v4.new_output("display_data", data={
+        build_site.WIDGET_VIEW: view, "image/png": "iVBOR\nw0", "text/plain": "ArchitectureDiagram('x', 1 residual block)"})
+    unstored = nbformat.v4.new_output("display_data", data={
+        build_site.WIDGET_VIEW: {**view, "model_id": "plotly"}, "image/png": "iVBOR", "text/plain": "<Figure>"})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("d")], metadata={
+        "widgets": {build_site.WIDGET_STATE: {"state": {"abc": {"model_name": "AnyModel"}}}}})
+    nb.cells[0].outputs = [stored, unstored]
+    assert build_site.live_widget_outputs(nb) == 1
+    html = stored.data["text/html"]
+    assert html.startswith('<div class="resnet-live-widget"><script type="application/vnd.jupyter.widget-view+json">')
+    assert '"model_id": "abc"' in html and 'src="data:image/png;base64,iVBORw0"' in html
+    assert "alt=\"ArchitectureDiagram('x', 1 residual block)\"" in html.replace("&#x27;", "'")
+    assert build_site.WIDGET_VIEW in unstored.data  # no state: left as it was (the site shows its picture)
+
+
+def test_the_widget_javascript_must_have_been_packed_first(tmp_path):
+    with pytest.raises(FileNotFoundError, match="make site-setup"):
+        build_site.vendor_widget_js(tmp_path / "empty", tmp_path / "_static")

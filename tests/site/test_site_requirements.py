@@ -5,6 +5,7 @@ pinned in both at different versions would make that install fail, or (installed
 learner's package under the tests' feet. So: exact pins only, and no package pinned differently in the two.
 """
 
+import re
 from importlib import metadata
 from pathlib import Path
 
@@ -71,3 +72,12 @@ def test_the_site_packages_installed_here_are_the_pinned_ones():
         if installed != version:
             wrong.append(f"{name}: pinned {version}, installed {installed}")
     assert not wrong, "run `make site-setup`:\n" + "\n".join(wrong)
+
+
+def test_the_sites_anywidget_front_end_is_the_version_the_lock_installs():
+    # The notebooks' stored widget state names the Python anywidget's version; the site serves that front end.
+    lines = (ROOT / "docs" / "site" / "widgets-js.txt").read_text().splitlines()
+    site_js = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    (front_end,) = [spec for spec in site_js if spec.startswith("anywidget@")]
+    assert front_end.partition("@")[2] == exact_pins(LEARNER_LOCK)["anywidget"]
+    assert all(re.fullmatch(r"@?[\w./-]+@\d+\.\d+\.\d+", spec) for spec in site_js), "widgets-js.txt: exact versions"

@@ -98,6 +98,10 @@ _OVERFLOW_JS = """() => {
   return {wide: wide.slice(0, 10), page: document.documentElement.scrollWidth - window.innerWidth};
 }"""
 
+# Every live widget (a stored widget state, drawn by html-manager from _static/widgets) has rendered its view.
+_WIDGETS_RENDERED_JS = """() => Array.from(document.querySelectorAll('.resnet-live-widget'))
+  .every(w => { const v = w.querySelector('.widget-subarea'); return v && v.innerText.trim().length > 0; })"""
+
 _IMAGES_JS = """() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))
   .map(i => i.getAttribute('src'))"""
 
@@ -124,6 +128,7 @@ def test_every_page_loads_whole_within_the_column_and_passes_axe(site, browser_p
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(site + name, wait_until="load")
         page.wait_for_function("() => document.readyState === 'complete'")
+        page.wait_for_function(_WIDGETS_RENDERED_JS, timeout=60_000)
         assert page.evaluate(_IMAGES_JS) == [], f"{name}: images that did not load"
         layout = page.evaluate(_OVERFLOW_JS)
         assert layout["wide"] == [] and layout["page"] <= 0, f"{name} ({scheme}) overflows: {layout}"
@@ -146,6 +151,43 @@ def test_every_page_loads_whole_within_the_column_and_passes_axe(site, browser_p
     for scheme, violations in report.items():
         print(f"\naxe WCAG 2.1 AA, {name} ({scheme}):\n{describe(violations)}")
         assert not blocking(violations), f"{name} ({scheme}): serious or critical violations:\n{describe(blocking(violations))}"
+
+
+def test_stored_widgets_show_live_and_their_pictures_stay_for_readers_without_scripts(site, browser_pages, browser):
+    page = browser_pages["light"]
+    live = {}
+    for chapter in CHAPTERS:
+        page.goto(site + chapter, wait_until="load")
+        page.wait_for_function(_WIDGETS_RENDERED_JS, timeout=60_000)
+        count = page.locator(".resnet-live-widget").count()
+        if count:
+            live[chapter] = count
+            hidden = page.eval_on_selector_all(".resnet-widget-fallback", "imgs => imgs.map(i => getComputedStyle(i).display)")
+            assert set(hidden) == {"none"}, f"{chapter}: a static picture still shows beside its live widget"
+    # The notebooks store the state of the diagrams (02, 03, 04, 06) and of 09's Grad-CAM explorer.
+    assert any("02_" in chapter for chapter in live), f"no live widget on 02; live widgets: {live}"
+    assert any("09_" in chapter for chapter in live), f"no live widget on 09; live widgets: {live}"
+    page.goto(site + next(c for c in live if "02_" in c), wait_until="load")
+    page.wait_for_function(_WIDGETS_RENDERED_JS, timeout=60_000)
+    page.locator(".resnet-live-widget .rnd-root").first.wait_for(timeout=30_000)
+    save_screenshot(page.locator(".resnet-live-widget").first, "site/live_widget_02")
+    assert_no_browser_errors(page)
+
+    without_scripts = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    try:
+        quiet = without_scripts.new_page()
+        for chapter in live:
+            quiet.goto(site + chapter, wait_until="load")
+            pictures = quiet.eval_on_selector_all(
+                ".resnet-widget-fallback",
+                "imgs => imgs.map(i => [getComputedStyle(i).display, i.complete && i.naturalWidth > 0, i.alt])",
+            )
+            assert len(pictures) == live[chapter], f"{chapter}: a live widget without its static picture"
+            for display, loaded, alt in pictures:
+                assert display != "none" and loaded and alt, f"{chapter}: the static picture does not show: {pictures}"
+        save_screenshot(quiet.locator(".resnet-live-widget").first, "site/live_widget_without_scripts")
+    finally:
+        without_scripts.close()
 
 
 def test_search_finds_a_chapter(site, browser_pages):

@@ -301,11 +301,11 @@ function render({ model, el: host }) {
       fillTable(textVersion, null);
       return;
     }
-    const words = scene.text;
+    const words = scene.text || { title: scene.name, description: "", table: null }; // scenes saved before it
     header.setAttribute("aria-label", words.title);
     svg.setAttribute("aria-label", `${words.title}. Tab moves through the blocks; Enter or Space opens or ` +
       "closes one; Escape closes the open block. The text version below lists every block.");
-    fillTable(textVersion, words);
+    fillTable(textVersion, words.table ? words : null);
     const { w, h, marks } = scene.header;
     // The header keeps its own size (no zoom): the buttons wrap below it where the row is too narrow, and
     // only an output narrower than the headline itself scales it down (it is never cut off).
@@ -524,7 +524,7 @@ function render({ model, el: host }) {
     view.scrollTop = 0;
   });
   buttons.copy.addEventListener("click", async () => {
-    if (!scene) return;
+    if (!scene || !scene.text) return;
     const copied = await copyText(tableTsv(scene.text.table));
     announce.textContent = copied ? `copied ${scene.text.table.rows.length} rows` : "could not copy: use the text version";
     setTimeout(() => (announce.textContent = ""), 4000);
