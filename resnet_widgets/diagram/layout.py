@@ -32,6 +32,7 @@ import math
 
 from ..arguments import names
 from .palette import STYLES, family
+from .table import diagram_text
 from .text import format_shape, headline, num, short_block_label, summary, text_width, tip_rows, wrap
 
 SCENE_FORMAT = "resnet_widgets.diagram_scene/1"
@@ -320,7 +321,8 @@ def diagram_scene(graph: dict) -> dict:
 
     Returns:
         ``{"format", "name", "styles", "metrics", "hint", "header": {"w", "h", "marks"},
-        "columns": [{"name", "w", "marks", "items"}], "parts": [marks, ...], "tips": [tip, ...]}``.
+        "columns": [{"name", "w", "marks", "items"}], "parts": [marks, ...], "tips": [tip, ...],
+        "text": {"title", "description", "table"}}`` (``text``: the picture in words, :func:`.table.diagram_text`).
         Items are ``{"name", "kind": "block" | "section" | "layer", "w", "h", "marks"}``; blocks and
         sections also carry ``"open": {"w", "h", "part", "names", "marks"}``. Marks and tips are
         described in the module docstring; the body's geometry for a set of open items is
@@ -362,6 +364,7 @@ def diagram_scene(graph: dict) -> dict:
         "columns": columns,
         "parts": builder.parts,
         "tips": builder.tips,
+        "text": diagram_text(graph),  # the text alternative: title, description, table (table.py)
     }
     scene["header"] = _header(graph, place(scene)["width"])
     return whole_numbers(scene)

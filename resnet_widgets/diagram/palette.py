@@ -14,10 +14,15 @@ INK = "#0f172a"
 MUTED = "#64748b"
 SOFT = "#475569"
 PAPER = "#ffffff"
-MAIN_PATH = "#64748b"
-IDENTITY = "#16a34a"
-PROJECTION = "#ea580c"
+MAIN_PATH = "#334155"  # apart from both shortcuts with every colour vision (tests/accessibility)
+# The two shortcuts: told apart by the line too (a projection is dashed), and chosen so that they stay apart under
+# protanopia, deuteranopia and tritanopia, and reach 4.5:1 on the paper, since they also colour text
+# (tests/accessibility/test_palettes.py). The identity shortcut stays green: notebook 06 calls it "the green line".
+IDENTITY = "#15803d"
+PROJECTION = "#a21caf"
 FRAME = "#94a3b8"
+# The keyboard focus ring (diagram.css --rnd-focus): 3:1 or more against the paper and every box fill.
+FOCUS_RING = "#1d4ed8"
 
 # Layer families (see family() below): (fill, stroke) of their boxes.
 FAMILY_COLOURS = {

@@ -9,8 +9,9 @@ a small one keeps its natural size (:func:`size_attributes`).
 
 from __future__ import annotations
 
+import hashlib
 import re
-from html import escape
+from html import escape, unescape
 
 from .graph import model_graph
 from .layout import diagram_scene, place
@@ -94,14 +95,38 @@ def paint_body(scene: dict, placed: dict) -> str:
     return "".join(out)
 
 
+def text_alternative(title: str, description: str, seed: str) -> tuple[str, str]:
+    """The root's accessibility attributes and its <title> and <desc> elements, for an SVG shown as a picture.
+
+    ``role="img"`` makes assistive technology read the picture as one image, named by the title and described by
+    the description (aria-labelledby names both, as the W3C's SVG accessibility guidance advises). The ids are
+    derived from ``seed``, so two pictures on one page do not share them and the same picture always gets the same.
+
+    Returns:
+        (attributes for the <svg> start tag, with a leading space; the <title> and <desc> markup).
+    """
+    key = hashlib.sha1(seed.encode()).hexdigest()[:10]
+    attributes = f' role="img" aria-labelledby="rnd-title-{key} rnd-desc-{key}"'
+    elements = f'<title id="rnd-title-{key}">{escape(title)}</title><desc id="rnd-desc-{key}">{escape(description)}</desc>'
+    return attributes, elements
+
+
 def paint_svg(scene: dict, expanded=()) -> str:
-    """The scene as a standalone SVG document, with the ``expanded`` items open."""
+    """The scene as a standalone SVG document, with the ``expanded`` items open.
+
+    The root is ``role="img"`` with a <title> (the headline) and a <desc> (the stages and blocks in words), from
+    ``scene["text"]``, so a screen reader reads the picture where the widget cannot run.
+    """
     placed = place(scene, expanded)
     header = scene["header"]
     width, height = max(header["w"], placed["width"]), header["h"] + placed["height"]
+    text = scene["text"]
+    opened = f" Open: {', '.join(sorted(expanded))}." if expanded else ""
+    attributes, elements = text_alternative(text["title"], text["description"] + opened,
+                                            f"{text['title']}|{sorted(expanded)}")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {num(width)} {num(height)}" '
-        f'{size_attributes(width, height)} font-family="{escape(FONT)}">'
+        f'{size_attributes(width, height)} font-family="{escape(FONT)}"{attributes}>{elements}'
         f'<rect width="{num(width)}" height="{num(height)}"{_attrs(scene["styles"]["background"])}/>'
         f'<g class="rnd-header">{paint_marks(header["marks"], scene)}</g>'
         f'<g class="rnd-body" {_translate(0, header["h"])}>{paint_body(scene, placed)}</g>'
@@ -128,6 +153,7 @@ def to_svg(model_or_graph, expanded=()) -> str:
     return paint_svg(diagram_scene(graph), expanded)
 
 
+_TITLE = re.compile(r"^<svg [^>]*><title [^>]*>([^<]*)</title>")
 _ROOT = re.compile(r'^<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ([\d.]+) ([\d.]+)"[^>]*?(?= font-family=)')
 
 
@@ -158,7 +184,11 @@ def side_by_side(*pictures: str, gap: float = 24) -> str:
         parts.append(root + svg[found.end() :])
         x, height = x + width + gap, max(height, tall)
     width = x - gap
+    titles = [unescape(title.group(1)) for title in (_TITLE.search(svg) for svg in pictures) if title]
+    attributes, elements = text_alternative(
+        f"{len(pictures)} diagrams side by side", "Left to right: " + "; ".join(titles) + ".", "|".join(titles)
+    )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {num(width)} {num(height)}" '
-        f'{size_attributes(width, height)}>{"".join(parts)}</svg>'
+        f'{size_attributes(width, height)}{attributes}>{elements}{"".join(parts)}</svg>'
     )

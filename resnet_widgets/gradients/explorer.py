@@ -15,10 +15,11 @@ import plotly.graph_objects as go
 
 from .. import arguments
 from ..display import StaticPicture, figure_png
+from ..plot_caption import PlotCaption
 from .batches import resolve_batch
 from .compare import compare, describe_ratio
 from .debounce import Debouncer
-from .figure_data import figure_data
+from .figure_data import figure_data, figure_table
 from .networks import matched_pair
 from .options import ACTIVATIONS, INIT_LABELS, INITS, KINDS, NETWORK_LABELS, NETWORKS
 from .settings import check_settings
@@ -60,6 +61,7 @@ class GradientExplorer(StaticPicture, widgets.VBox):
     Attributes:
         controls: {"network", "depth", "width", "batch_norm", "init", "activation", "mode"} -> ipywidgets control.
         figure: the plotly FigureWidget; status: the status line (ipywidgets.HTML).
+        caption: the plot's summary in words and its data table (PlotCaption), which also names the plot.
         show_network: the toggle that shows the measured network below the plot (in `network_view`).
         result: the last Comparison or Tracking; recomputations: how many have finished;
         error: the last exception a recomputation raised (shown in the status line), else None.
@@ -134,7 +136,7 @@ class GradientExplorer(StaticPicture, widgets.VBox):
         self.step_slider = widgets.SelectionSlider(
             options=[0], value=0, description="training step", style=style, layout={"display": "none"}
         )
-        trace_style = {"mode": "lines+markers", "marker": {"size": 4}, "hovertemplate": "layer %{x}: %{y:.3g}"}
+        trace_style = {"mode": "lines+markers", "marker": {"size": 6}, "hovertemplate": "layer %{x}: %{y:.3g}"}
         self.figure = go.FigureWidget(
             data=[go.Scatter(name=kind, connectgaps=False, **trace_style) for kind in KINDS],
             layout=go.Layout(
@@ -146,6 +148,9 @@ class GradientExplorer(StaticPicture, widgets.VBox):
                 legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
             ),
         )
+        # The plot's accessible name, its summary in words and its numbers as a table (WCAG 1.1.1).
+        self.caption = PlotCaption(scope="resnet-gradient-explorer",
+                                   name="Gradient norm per conv layer, plain against residual network")
         self.status = widgets.HTML()
         self.show_network = widgets.ToggleButton(
             value=False, description="show the network", icon="sitemap", layout={"width": "180px"}
@@ -164,6 +169,7 @@ class GradientExplorer(StaticPicture, widgets.VBox):
                 widgets.HBox([self.controls["depth"], self.controls["width"], self.controls["batch_norm"]]),
                 widgets.HBox([self.controls["init"], self.controls["activation"], self.controls["mode"]]),
                 self.figure,
+                self.caption,
                 self.step_slider,
                 self.status,
                 self.network_view,
@@ -274,8 +280,10 @@ class GradientExplorer(StaticPicture, widgets.VBox):
                 spec = data["traces"][kind]
                 trace.x, trace.y, trace.name = data["x"], spec["y"], spec["name"]
                 trace.line.color = trace.marker.color = spec["color"]
+                trace.line.dash, trace.marker.symbol = spec["dash"], spec["symbol"]
             self.figure.layout.title = {"text": data["title"], "font": {"size": 13}, "y": 0.97}
             self.figure.layout.xaxis.range = [0.5, len(data["x"]) + 0.5]
+        self.caption.show(data["summary"], figure_table(data))
 
     def _report(self, seconds):
         shown = self.shown()

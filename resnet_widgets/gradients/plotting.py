@@ -22,7 +22,8 @@ def plot_gradient_norms(result, ax=None):
     for kind in KINDS:
         trace = data["traces"][kind]
         y = [float("nan") if v is None else v for v in trace["y"]]
-        ax.plot(data["x"], y, marker="o", markersize=3, color=trace["color"], label=trace["name"])
+        ax.plot(data["x"], y, marker=trace["marker"], linestyle=trace["linestyle"], markersize=3.5,
+                color=trace["color"], label=trace["name"])
     ax.set_yscale("log")
     integer_ticks(ax)
     ax.set_xlabel("conv layer (1 = input side)")

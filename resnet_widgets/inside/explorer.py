@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import arguments
 from ..display import StaticPicture, figure_png
+from ..plot_caption import PlotCaption
 from .grad_cam import _check_images, grad_cam
 
 TOP_CLASS = -1  # the class selector's value for "whatever the network predicts"
@@ -63,6 +64,47 @@ def explain(model, images, image_index, class_index=TOP_CLASS, layer="auto") -> 
     )
 
 
+_ROWS, _COLUMNS = ("top", "middle", "bottom"), ("left", "centre", "right")
+
+
+def where_the_evidence_is(heatmap) -> str:
+    """Where a heatmap is strongest, in words: 'top left', 'middle centre', ... (the image in a 3x3 grid).
+
+    Raises:
+        ValueError: ``heatmap`` is not a 2-D array.
+    """
+    heatmap = np.asarray(heatmap, dtype=np.float64)
+    if heatmap.ndim != 2 or not heatmap.size:
+        raise ValueError(f"heatmap must be a 2-D array; received shape {heatmap.shape}")
+    row, column = np.unravel_index(int(np.argmax(heatmap)), heatmap.shape)
+    name = f"{_ROWS[min(2, 3 * row // heatmap.shape[0])]} {_COLUMNS[min(2, 3 * column // heatmap.shape[1])]}"
+    return "the middle" if name == "middle centre" else f"the {name}"
+
+
+def explanation_text(explanation, class_names) -> str:
+    """The picture in words (its text alternative): the prediction, the class explained, where its evidence is.
+
+    Example: 'Image 3, predicted dog (87%). Grad-CAM heatmap of the evidence for dog (87%) at conv5_block3_out:
+    strongest in the top left; 12% of the image above half the peak.'
+    """
+    heatmap = np.asarray(explanation.heatmap, dtype=np.float64)
+    peak = float(heatmap.max()) if heatmap.size else 0.0
+    share = float(np.mean(heatmap > 0.5 * peak)) if peak > 0 else 0.0
+    predicted, explained = explanation.predicted, explanation.class_index
+    where = f"strongest in {where_the_evidence_is(heatmap)}; {share:.0%} of the image above half the peak" if peak > 0 \
+        else "no evidence anywhere (the heatmap is zero)"
+    return (f"Image {explanation.image_index}, predicted {class_names[predicted]} "
+            f"({explanation.probabilities[predicted]:.0%}). Grad-CAM heatmap of the evidence for "
+            f"{class_names[explained]} ({explanation.probabilities[explained]:.0%}) at {explanation.layer}: {where}.")
+
+
+def probability_table(explanation, class_names) -> dict:
+    """The class probabilities of one explanation, most likely first, as a PlotCaption table."""
+    order = np.argsort(explanation.probabilities)[::-1]
+    rows = [[class_names[i], f"{explanation.probabilities[i]:.1%}"] for i in order]
+    return {"caption": f"image {explanation.image_index}", "columns": ["class", "probability"], "rows": rows}
+
+
 def explanation_png(shown_image, explanation, class_names, alpha=0.45, dpi=80) -> bytes:
     """The picture: the image, and the image under its heatmap, with the class and its probability."""
     import matplotlib.pyplot as plt
@@ -100,6 +142,7 @@ class GradCamExplorer(StaticPicture, widgets.VBox):
     Attributes:
         image_picker, class_selector: the two ipywidgets Dropdowns (class value TOP_CLASS = predicted).
         picture: the ipywidgets.Image with the current PNG; caption: the line under it.
+        description: the picture's alt text (``explanation_text``) and the probabilities table (a PlotCaption).
         explanation: the current `Explanation`; redraws: how many pictures were drawn.
 
     Raises:
@@ -140,9 +183,13 @@ class GradCamExplorer(StaticPicture, widgets.VBox):
         )
         self.picture = widgets.Image(format="png", layout={"width": "560px"})
         self.caption = widgets.HTML()
+        # The picture's text alternative (its alt) and the class probabilities as a table.
+        self.description = PlotCaption(scope="resnet-grad-cam-explorer", target="img", name="Grad-CAM picture",
+                                       table_title="probability of every class")
         self.image_picker.observe(self._on_change, names="value")
         self.class_selector.observe(self._on_change, names="value")
-        super().__init__([widgets.HBox([self.image_picker, self.class_selector]), self.picture, self.caption])
+        super().__init__([widgets.HBox([self.image_picker, self.class_selector]), self.picture, self.caption,
+                          self.description])
         self.add_class("resnet-grad-cam-explorer")
         self._show(first)
 
@@ -159,6 +206,8 @@ class GradCamExplorer(StaticPicture, widgets.VBox):
         self.redraws += 1
         top = np.argsort(explanation.probabilities)[::-1][:3]
         ranking = ", ".join(f"{html.escape(self.class_names[i])} {explanation.probabilities[i]:.0%}" for i in top)
+        self.description.show("", probability_table(explanation, self.class_names),
+                              name=explanation_text(explanation, self.class_names))
         self.caption.value = (
             f"<span class='resnet-grad-cam-caption'>explaining <b>{html.escape(self.class_names[explanation.class_index])}</b>"
             f" for image {explanation.image_index}; top classes: {ranking}</span>"

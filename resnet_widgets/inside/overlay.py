@@ -49,7 +49,12 @@ def displayable(image):
     return (image - low) / (high - low) if high > low else np.zeros_like(image)
 
 
-def overlay(image, heatmap, ax=None, alpha=0.45, cmap="jet", title=None):
+# Lightness rises steadily from no evidence to the most: the order reads the same with any colour vision (jet's
+# does not; tests/accessibility/test_palettes.py).
+HEATMAP_COLORMAP = "inferno"
+
+
+def overlay(image, heatmap, ax=None, alpha=0.45, cmap=HEATMAP_COLORMAP, title=None):
     """Draw `image` with `heatmap` on top (stretched to the image) on a matplotlib Axes.
 
     Args:
@@ -57,7 +62,7 @@ def overlay(image, heatmap, ax=None, alpha=0.45, cmap="jet", title=None):
         heatmap: (h, w) heatmap, e.g. `grad_cam(...).heatmaps[i]`, values in [0, 1].
         ax: the Axes to draw on; None makes a new 3x3 inch figure.
         alpha: opacity of the heatmap, from 0 (invisible) to 1 (opaque).
-        cmap: a matplotlib colormap name.
+        cmap: a matplotlib colormap name (default HEATMAP_COLORMAP, readable with every colour vision).
         title: optional title.
 
     Returns:

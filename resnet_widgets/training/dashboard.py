@@ -31,7 +31,9 @@ import plotly.graph_objects as go
 from .. import arguments, keras_internals
 from ..display import StaticPicture, figure_png
 from ..mode import gpu_available
-from .dashboard_view import COLORS, KINDS, PANELS, epoch_line, progress_parts, static_figure, trace_specs
+from ..plot_caption import PlotCaption
+from .dashboard_view import (KINDS, PANELS, dashboard_summary, epoch_line, epoch_table, progress_parts, run_style,
+                             static_figure, trace_specs)
 from .history import DEFAULT_MAX_POINTS, TrainingHistory
 from .precision import accelerator_memory
 
@@ -92,7 +94,11 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         self.header = widgets.HTML(self._header_html())
         self.progress = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, layout={"width": "100%"})
         self.status = widgets.HTML(self._status_html())
-        widgets.VBox.__init__(self, [self.header, self.progress, self.figure, self.status])
+        # The chart's accessible name, summary and per-epoch table (updated at each epoch's end, not per batch).
+        self.caption = PlotCaption(scope="resnet-live-dashboard", name=f"{self.title}: loss and accuracy per epoch",
+                                   summary=dashboard_summary(self.history))
+        self.progress.description = "progress"  # the bar's accessible name
+        widgets.VBox.__init__(self, [self.header, self.progress, self.figure, self.caption, self.status])
         keras.callbacks.Callback.__init__(self)
         self.add_class("resnet-live-dashboard")
 
@@ -167,7 +173,7 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         run = self.history.current
         if run is None or (run.name, PANELS[0], KINDS[0]) in self._traces:
             return
-        color = COLORS[list(self.history.runs).index(run.name) % len(COLORS)]
+        color, symbol = run_style(list(self.history.runs).index(run.name))
         new = []
         for panel in PANELS:
             for kind in KINDS:
@@ -176,9 +182,10 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
                 name = f"{run.name} · {'train' if kind == 'train' else 'validation'}"
                 new.append(go.Scatter(
                     name=name, x=[], y=[], xaxis=f"x{axis}", yaxis=f"y{axis}",
-                    mode="lines" if kind == "train" else "lines+markers",
+                    mode="lines+markers",  # the run's marker shape, a few times along a training curve
                     line={"color": color, "dash": "solid" if kind == "train" else "dot", "width": 1.6},
-                    marker={"size": 6}, legendgroup=run.name, showlegend=panel == PANELS[0],
+                    marker={"size": 7, "symbol": symbol, "maxdisplayed": 0 if kind == "validation" else 12},
+                    legendgroup=run.name, showlegend=panel == PANELS[0],
                     hovertemplate="epoch %{x:.2f}: %{y:.4g}<extra>" + html.escape(name) + "</extra>",
                 ))
         self.figure.add_traces(new)
@@ -199,6 +206,8 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         fraction, _ = self.history.progress()
         self.progress.value = float(fraction)
         self.status.value = self._status_html()
+        if force:
+            self.caption.show(dashboard_summary(self.history), epoch_table(self.history))
 
     def _header_html(self):
         return f"<b class='resnet-dashboard-title'>{html.escape(self.title)}</b>"

@@ -2,8 +2,8 @@
 text lines, and read by tests without a browser.
 
 Two panels, loss and accuracy; in each, every run has a training curve (per batch, Keras' running mean of
-the epoch so far) and a validation curve (one point per epoch). Runs are told apart by colour, training
-and validation by the line (solid / dotted with markers).
+the epoch so far) and a validation curve (one point per epoch). Runs are told apart by colour and by marker
+shape (never by colour alone: WCAG 1.4.1), training and validation by the line (solid / dotted).
 """
 
 from __future__ import annotations
@@ -13,7 +13,19 @@ import math
 import numpy as np
 
 PANELS = ("loss", "accuracy")
-COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+# Four colours that stay apart under protanopia, deuteranopia and tritanopia (tests/accessibility/test_palettes.py:
+# no palette of eight can), each 3:1 or more against the white plot; runs beyond four repeat a colour but never
+# a (colour, marker) pair within eight.
+COLORS = ("#0072B2", "#D55E00", "#000000", "#882255")
+# Plotly's marker symbols, and matplotlib's for the same shapes.
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down")
+MPL_MARKERS = {"circle": "o", "square": "s", "diamond": "D", "triangle-up": "^", "x": "x", "star": "*",
+               "cross": "P", "triangle-down": "v"}
+
+
+def run_style(index):
+    """(colour, marker symbol) of the run at ``index`` (0 = first run): the pair is unique within eight runs."""
+    return COLORS[index % len(COLORS)], SYMBOLS[index % len(SYMBOLS)]
 KINDS = ("train", "validation")
 
 
@@ -35,7 +47,7 @@ def panel_metric(run, panel):
 
 
 def trace_specs(history, only=None):
-    """One dict per curve: run, panel, kind, name, color, dash, x, y (float32 arrays).
+    """One dict per curve: run, panel, kind, name, color, symbol, dash, x, y (float32 arrays).
 
     Args:
         only: a run name, to describe that run's curves alone (what a redraw during training updates).
@@ -44,7 +56,7 @@ def trace_specs(history, only=None):
     for index, run in enumerate(history.runs.values()):
         if only is not None and run.name != only:
             continue
-        color = COLORS[index % len(COLORS)]
+        color, symbol = run_style(index)
         for panel in PANELS:
             metric = panel_metric(run, panel)
             if metric is None:
@@ -56,7 +68,7 @@ def trace_specs(history, only=None):
                 specs.append({
                     "run": run.name, "panel": panel, "kind": kind,
                     "name": f"{run.name} · {'train' if kind == 'train' else 'validation'}",
-                    "color": color, "dash": "solid" if kind == "train" else "dot",
+                    "color": color, "symbol": symbol, "dash": "solid" if kind == "train" else "dot",
                     "x": _compact(xs), "y": _compact(ys),
                 })
     return specs
@@ -128,25 +140,72 @@ def static_figure(history, title=""):
     specs = trace_specs(history)
     for ax, panel in zip(axes, PANELS):
         for spec in (s for s in specs if s["panel"] == panel and len(s["x"])):
-            style = {"color": spec["color"], "linewidth": 1.4}
+            marker = MPL_MARKERS[spec["symbol"]]
+            style = {"color": spec["color"], "linewidth": 1.4, "marker": marker, "markersize": 4, "markevery": 0.1}
             if spec["kind"] == "validation":
-                style.update(linestyle=":", marker="o", markersize=4)
+                style.update(linestyle=":", markevery=None)
             ax.plot(spec["x"], spec["y"], label=spec["name"], **style)
         ax.set_title(panel + (" (log scale)" if panel == "loss" else ""), fontsize=10)
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
     if any(len(s["x"]) for s in specs if s["panel"] == "loss"):
         axes[0].set_yscale("log")  # a diverging run would flatten every other curve
-    runs = list(dict.fromkeys((s["run"], s["color"]) for s in specs if len(s["x"])))
+    runs = list(dict.fromkeys((s["run"], s["color"], s["symbol"]) for s in specs if len(s["x"])))
     if runs:  # below the panels, where it covers no curve: one entry per run, and one per line style
         from matplotlib.lines import Line2D
 
-        handles = [Line2D([], [], color=color, linewidth=2) for _, color in runs]
+        handles = [Line2D([], [], color=color, linewidth=2, marker=MPL_MARKERS[symbol], markersize=5)
+                   for _, color, symbol in runs]
         handles += [Line2D([], [], color="0.3", linewidth=1.4),
                     Line2D([], [], color="0.3", linestyle=":", marker="o", markersize=4)]
-        labels = [name for name, _ in runs] + ["train (per batch)", "validation (per epoch)"]
+        labels = [name for name, _, _ in runs] + ["train (per batch)", "validation (per epoch)"]
         figure.legend(handles, labels, fontsize=8, loc="outside lower center", ncols=min(5, len(handles)),
                       frameon=False)
     if title:
         figure.suptitle(title, fontsize=10)
     return figure
+
+
+def _latest(run, name):
+    series = run.epoch.get(name)
+    return None if series is None or series.latest is None else series.latest[1]
+
+
+def epoch_table(history):
+    """The numbers behind the dashboard: one row per run and finished epoch, its loss and accuracy.
+
+    Returns:
+        ``{"caption", "columns", "rows"}`` (strings), for PlotCaption; columns are run, epoch, then train and
+        validation loss and accuracy (blank where the run did not report one).
+    """
+    columns = ["run", "epoch", "train loss", "validation loss", "train accuracy", "validation accuracy"]
+    rows = []
+    for run in history.runs.values():
+        loss, accuracy = panel_metric(run, "loss"), panel_metric(run, "accuracy")
+        names = [loss, f"val_{loss}" if loss else None, accuracy, f"val_{accuracy}" if accuracy else None]
+        series = [run.epoch.get(name) if name else None for name in names]
+        epochs = sorted({x for s in series if s is not None for x in s.points()[0]})
+        for epoch in epochs:
+            cells = []
+            for s in series:
+                points = dict(zip(*s.points())) if s is not None else {}
+                cells.append(f"{points[epoch]:.4g}" if epoch in points else "")
+            rows.append([run.name, f"{epoch:g}", *cells])
+    return {"caption": "loss and accuracy at the end of each epoch", "columns": columns, "rows": rows}
+
+
+def dashboard_summary(history):
+    """What the dashboard shows, in a sentence per run: epochs done and the last validation figures."""
+    if not history.runs:
+        return "Loss and accuracy per epoch; no training has run yet."
+    parts = ["Loss (log scale) and accuracy per epoch; solid lines train, dotted lines validation."]
+    for index, run in enumerate(history.runs.values()):
+        color, symbol = run_style(index)
+        facts = [f"{run.own_epochs} epoch{'' if run.own_epochs == 1 else 's'}"]
+        for panel in PANELS:
+            metric = panel_metric(run, panel)
+            value = _latest(run, f"val_{metric}") if metric else None
+            if value is not None:
+                facts.append(f"validation {panel} {value:.3g}")
+        parts.append(f"{run.name} ({symbol} markers): " + ", ".join(facts) + ".")
+    return " ".join(parts)

@@ -11,7 +11,7 @@ from keras import layers
 from PIL import Image
 
 from resnet_widgets.diagram import diagram_scene, model_graph, side_by_side, to_png, to_svg
-from resnet_widgets.diagram.palette import FAMILY_COLOURS
+from resnet_widgets.diagram.palette import FAMILY_COLOURS, PROJECTION
 from resnet_widgets.diagram.svg import NATURAL_MAX_WIDTH
 from resnet_widgets.models import ResNet50
 
@@ -42,7 +42,7 @@ def test_svg_shows_every_block_and_parses(resnet50_graph):
     assert sum(1 for t in tooltips(svg) if t.startswith("conv") and "_block" in t.split()[0]) == 16
     # Identity and projection shortcuts look different: only projections are dashed.
     dashed = [p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray")]
-    assert {p.get("stroke") for p in dashed} == {"#ea580c"}
+    assert {p.get("stroke") for p in dashed} == {PROJECTION}
     assert len(dashed) == 4 + 1  # one bracket per stage, one in the legend
 
 

@@ -3,7 +3,8 @@
 import xml.etree.ElementTree as ET
 
 # Every element under `root` in document order: [tag, attributes, text]; what only the widget adds for
-# interaction (class, tabindex, data-*) and what only the static picture has (<title> tooltips) left out.
+# interaction and assistive technology (class, tabindex, data-*, role, aria-*) and what only the static picture
+# has (<title> tooltips) left out.
 ELEMENTS_JS = """(root) => {
   const out = [];
   const walk = (node) => {
@@ -11,7 +12,8 @@ ELEMENTS_JS = """(root) => {
       if (child.tagName === 'title') continue;
       const attrs = {};
       for (const a of child.attributes) {
-        if (a.name !== 'class' && a.name !== 'tabindex' && !a.name.startsWith('data-')) attrs[a.name] = a.value;
+        if (!['class', 'tabindex', 'role'].includes(a.name) && !a.name.startsWith('data-')
+            && !a.name.startsWith('aria-')) attrs[a.name] = a.value;
       }
       out.push([child.tagName, attrs, child.tagName === 'text' ? child.textContent : null]);
       walk(child);
@@ -29,7 +31,8 @@ def svg_elements(element):
         tag = child.tag.split("}")[1]
         if tag == "title":
             continue
-        attrs = {k: v for k, v in child.attrib.items() if k not in ("class", "tabindex") and not k.startswith("data-")}
+        attrs = {k: v for k, v in child.attrib.items()
+                 if k not in ("class", "tabindex", "role") and not k.startswith(("data-", "aria-"))}
         out.append([tag, attrs, child.text if tag == "text" else None])
         out.extend(svg_elements(child))
     return out

@@ -2,8 +2,14 @@
 // (resnet_widgets/diagram/layout.py, the `_scene` trait, one JSON string). Every mark, text, colour and
 // coordinate comes from the scene; this module only stacks the items for the open blocks (`place`, which
 // mirrors layout.place line by line), writes the marks as SVG elements with the scene's attributes (as
-// svg.py does), and handles the pointer: open/close, select, hover, pan and zoom. It syncs back
+// svg.py does), and handles the pointer and the keyboard: open/close, select, hover, pan and zoom. It syncs back
 // `expanded` and `selected`.
+//
+// Keyboard and assistive technology (WCAG 2.1 AA): every node is a focusable button in reading order (columns
+// left to right, top to bottom, an open block's title before its layers); Enter or Space opens or closes a block (aria-expanded says which) or selects a
+// layer, Escape closes the open block around the focus; a focused node shows its tooltip, which describes it
+// (aria-describedby). Below the picture, "text version" holds the stages and blocks as a table (the scene's
+// `text`, from table.py), and "copy as table" puts that table on the clipboard, tab-separated.
 //
 // Timing marks for the benchmarks (read by tests/ui through performance.getEntriesByName):
 //   resnet-diagram:first-render   render() called -> first frame painted after drawing
@@ -89,7 +95,9 @@ export function paint(parent, marks, scene, names) {
         const name = typeof ref === "number" ? names[ref] : ref;
         const group = el("g", { class: `rnd-node rnd-${kind}`, "data-name": name, "data-kind": kind }, parent);
         if (tip !== null) group.setAttribute("data-tip", tip);
-        if (kind !== "layer") group.setAttribute("tabindex", 0);
+        group.setAttribute("tabindex", 0);
+        group.setAttribute("role", "button");
+        group.setAttribute("aria-label", `${name}, ${tip !== null ? scene.tips[tip][0] : kind}`);
         paint(group, children, scene, names);
         break;
       }
@@ -150,6 +158,47 @@ function afterPaint(callback) {
   requestAnimationFrame(() => setTimeout(callback, 0));
 }
 
+// The text version: the scene's table as an HTML table (caption, column headers) inside a <details>.
+function fillTable(details, text) {
+  details.textContent = "";
+  html("summary", "rnd-text-summary", details, "text version: stages and blocks");
+  if (!text) return;
+  html("p", "rnd-text-description", details, text.description);
+  const table = html("table", "rnd-table", details);
+  html("caption", "", table, text.table.caption);
+  const head = html("tr", "", html("thead", "", table));
+  for (const column of text.table.columns) html("th", "", head, column).setAttribute("scope", "col");
+  const body = html("tbody", "", table);
+  for (const row of text.table.rows) {
+    const tr = html("tr", "", body);
+    row.forEach((cell, i) => {
+      const c = html(i === 1 ? "th" : "td", "", tr, cell);
+      if (i === 1) c.setAttribute("scope", "row");
+    });
+  }
+}
+
+// Tab-separated, one line per row after a header line: table.py's table_tsv, to the byte.
+export function tableTsv(table) {
+  return [table.columns, ...table.rows].map((row) => row.join("\t")).join("\n") + "\n";
+}
+
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch (error) {
+    // No clipboard API (an insecure page, a denied permission): the old way, through a selected text area.
+    const area = html("textarea", "", document.body, text);
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    area.select();
+    const done = document.execCommand("copy");
+    area.remove();
+    return done;
+  }
+}
+
 function itemCount(scene) {
   return scene ? scene.columns.reduce((n, column) => n + column.items.length, 0) : 0;
 }
@@ -162,24 +211,34 @@ function render({ model, el: host }) {
   performance.mark(startMark);
 
   const root = html("div", "rnd-root", host);
+  // Keys pressed inside the diagram are its own: JupyterLab's shortcuts (Enter edits a cell, Escape leaves it)
+  // do not act on them. Tab still leaves the diagram as usual.
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
   const bar = html("div", "rnd-bar", root);
-  const header = el("svg", { class: "rnd-header-svg" }, bar);
+  const header = el("svg", { class: "rnd-header-svg", role: "img" }, bar);
   const hint = html("span", "rnd-hint", bar);
   const tools = html("div", "rnd-tools", bar);
   const buttons = {};
-  for (const [key, text, tip] of [
-    ["out", "−", "zoom out (or ctrl + wheel)"],
-    ["in", "+", "zoom in (or ctrl + wheel)"],
+  for (const [key, text, tip, label] of [
+    ["out", "−", "zoom out (or ctrl + wheel)", "zoom out"],
+    ["in", "+", "zoom in (or ctrl + wheel)", "zoom in"],
     ["fit", "fit", "show the whole network"],
     ["close", "close all", "close every open block"],
+    ["copy", "copy as table", "copy the stages and blocks as a table (tab-separated), for a spreadsheet or a document"],
   ]) {
     buttons[key] = html("button", "rnd-button", tools, text);
     buttons[key].title = tip;
     buttons[key].type = "button";
+    if (label) buttons[key].setAttribute("aria-label", label);
   }
+  const announce = html("span", "rnd-announce", tools);
+  announce.setAttribute("role", "status");  // "copied": read out by screen readers, shown to everyone
   const view = html("div", "rnd-view", root);
-  const svg = el("svg", { class: "rnd-svg" }, view);
+  const svg = el("svg", { class: "rnd-svg", role: "group" }, view);
   const tip = html("div", "rnd-tip", root);
+  tip.id = `rnd-tip-${id}`;
+  tip.setAttribute("role", "tooltip");
+  const textVersion = html("details", "rnd-text", root);
 
   let scene = null;
   let placed = null;
@@ -218,8 +277,17 @@ function render({ model, el: host }) {
     svg.textContent = "";
     background(svg, scene, placed.width, placed.height);
     paintBody(el("g", { class: "rnd-body" }, svg), scene, placed);
+    for (const node of svg.querySelectorAll(".rnd-node[data-kind=block], .rnd-node[data-kind=section]")) {
+      node.setAttribute("aria-expanded", String(expanded.has(node.getAttribute("data-name"))));
+    }
     applyZoom();
     markSelected();
+  }
+
+  // After a redraw the DOM is new: give the focus back to the node of that name (the open block's title).
+  function focusNode(name) {
+    const node = svg.querySelector(`.rnd-node[data-name="${CSS.escape(name)}"]`);
+    if (node) node.focus();
   }
 
   function loadScene() {
@@ -230,8 +298,14 @@ function render({ model, el: host }) {
     svg.textContent = "";
     if (!scene) {
       hint.textContent = "no model";
+      fillTable(textVersion, null);
       return;
     }
+    const words = scene.text || { title: scene.name, description: "", table: null }; // scenes saved before it
+    header.setAttribute("aria-label", words.title);
+    svg.setAttribute("aria-label", `${words.title}. Tab moves through the blocks; Enter or Space opens or ` +
+      "closes one; Escape closes the open block. The text version below lists every block.");
+    fillTable(textVersion, words.table ? words : null);
     const { w, h, marks } = scene.header;
     // The header keeps its own size (no zoom): the buttons wrap below it where the row is too narrow, and
     // only an output narrower than the headline itself scales it down (it is never cut off).
@@ -274,7 +348,7 @@ function render({ model, el: host }) {
     else if (bottom > view.scrollTop + view.clientHeight) view.scrollTop = bottom - view.clientHeight;
   }
 
-  function toggle(name) {
+  function toggle(name, refocus) {
     const start = performance.now();
     const opening = !expanded.has(name);
     if (opening) expanded.add(name);
@@ -282,6 +356,7 @@ function render({ model, el: host }) {
     draw();
     if (opening) reveal(name);
     measureSince(start, opening ? "expand" : "collapse");
+    if (refocus) focusNode(name);
     model.set("expanded", [...expanded]);
     model.set("selected", name);
     model.save_changes();
@@ -308,12 +383,43 @@ function render({ model, el: host }) {
     if (kind === "block" || kind === "section") toggle(name);
     else select(name);
   });
+  // Reading order: item by item (columns left to right, each top to bottom), an open block's title before its
+  // layers. The painters draw an open block's title after its layers (on top of them), so Tab follows this list
+  // rather than the DOM; past either end it leaves the picture for the controls around it.
+  function readingOrder() {
+    const order = [];
+    for (const item of svg.querySelectorAll(".rnd-item")) {
+      const nodes = [...item.querySelectorAll(".rnd-node")];
+      const title = nodes.findIndex((n) => n.getAttribute("data-name") === item.getAttribute("data-item"));
+      if (title > 0) nodes.unshift(...nodes.splice(title, 1));
+      order.push(...nodes);
+    }
+    return order;
+  }
+
   svg.addEventListener("keydown", (event) => {
     const hit = target(event);
-    if (hit && (event.key === "Enter" || event.key === " ")) {
+    if (!hit) return;
+    if (event.key === "Tab" && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      const order = readingOrder();
+      const next = order.indexOf(hit) + (event.shiftKey ? -1 : 1);
+      event.preventDefault();
+      if (next >= 0 && next < order.length) order[next].focus();
+      else if (event.shiftKey) buttons.copy.focus();
+      else textVersion.querySelector("summary").focus();
+      return;
+    }
+    if (event.key === "Enter" || event.key === " ") {
       event.preventDefault();
       const kind = hit.getAttribute("data-kind");
-      if (kind === "block" || kind === "section") toggle(hit.getAttribute("data-name"));
+      if (kind === "block" || kind === "section") toggle(hit.getAttribute("data-name"), true);
+      else select(hit.getAttribute("data-name"));
+    } else if (event.key === "Escape") {
+      const open = hit.closest(".rnd-open");
+      if (open) {
+        event.preventDefault();
+        toggle(open.getAttribute("data-item"), true);
+      }
     }
   });
 
@@ -358,6 +464,17 @@ function render({ model, el: host }) {
     showTip(hit, event);
   });
   svg.addEventListener("pointerleave", () => {
+    tip.style.display = "none";
+  });
+  // Focus shows the same tooltip as hover, beside the focused node, and the node is described by it.
+  svg.addEventListener("focusin", (event) => {
+    const hit = target(event);
+    if (!hit || !hit.hasAttribute("data-tip")) return;
+    const box = hit.getBoundingClientRect();
+    showTip(hit, { clientY: box.top + box.height / 2 });
+    hit.setAttribute("aria-describedby", tip.id);
+  });
+  svg.addEventListener("focusout", () => {
     tip.style.display = "none";
   });
 
@@ -405,6 +522,12 @@ function render({ model, el: host }) {
     applyZoom();
     view.scrollLeft = 0;
     view.scrollTop = 0;
+  });
+  buttons.copy.addEventListener("click", async () => {
+    if (!scene || !scene.text) return;
+    const copied = await copyText(tableTsv(scene.text.table));
+    announce.textContent = copied ? `copied ${scene.text.table.rows.length} rows` : "could not copy: use the text version";
+    setTimeout(() => (announce.textContent = ""), 4000);
   });
   buttons.close.addEventListener("click", () => {
     const start = performance.now();
