@@ -139,13 +139,14 @@ def main():
 
     if args.degradation != "none":
         start = time.perf_counter()
-        result = degradation_experiment(args.degradation, epochs=args.epochs)
+        result = degradation_experiment(args.degradation, **({"epochs": args.epochs} if args.epochs else {}))
         total = time.perf_counter() - start
         print(f"\ndegradation experiment, {args.degradation} mode: {total:.1f} s in all (data loading included); "
               f"{_load()}")
-        print("seconds per run: " + ", ".join(f"{k}-{d} {s:.1f}" for (k, d), s in result.seconds.items()))
+        print("seconds per network, over its seeds: " + ", ".join(
+            f"{k}-{d} {runs.seconds.sum():.1f}" for (k, d), runs in result.runs.items()))
         print(result.summary())
-        print("the paper's effect (deeper plain worse, deeper residual better, training error):",
+        print("the paper's effect (deeper plain worse, deeper residual better, training error, every seed):",
               result.shows_the_papers_effect())
     return 0
 

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from resnet_widgets import checks, data, environment, gradients, models
+from resnet_widgets.data import recorded
 from resnet_widgets.mode import course_mode
 from resnet_widgets.models import blocks, costs
 from resnet_widgets.models import weights as weights_module
@@ -166,6 +167,18 @@ ROWS = [
     Row("degradation_experiment", lambda c: gradients.degradation_experiment("quick"), ValueError, "mode"),
     Row("degradation_experiment", lambda c: gradients.degradation_experiment("fast", depths=(8,)), ValueError,
         "depths"),
+    Row("degradation_experiment", lambda c: gradients.degradation_experiment("fast", seeds=(0, 0)), ValueError,
+        "seeds"),
+    Row("degradation_experiment", lambda c: gradients.degradation_experiment("fast", schedule="linear"), ValueError,
+        "schedule"),
+    Row("reseed", lambda c: gradients.reseed(c.tiny_model, 1.5), TypeError, "seed"),
+    Row("cifar_resnet", lambda c: models.cifar_resnet(21), ValueError, "depth"),
+    Row("cifar_resnet", lambda c: models.cifar_resnet(20, block="bottleneck"), ValueError, "block"),
+    Row("cifar_resnet", lambda c: models.cifar_resnet(20, block=3), TypeError, "block"),
+    Row("plain_block", lambda c: models.plain_block(c.x, 0), ValueError, "filters"),
+    Row("check_cifar_resnet", lambda c: checks.check_cifar_resnet("my_resnet"), TypeError, "fn"),
+    Row("check_plain_block", lambda c: checks.check_plain_block(None), TypeError, "fn"),
+    Row("recorded_run", lambda c: recorded.recorded_run("no-such-run"), ValueError, "name"),
     Row("conv_stack", lambda c: gradients.conv_stack("dense", 3), ValueError, "kind"),
     Row("matched_pair", lambda c: gradients.matched_pair(0), ValueError, "depth"),
     Row("compare", lambda c: gradients.compare(10), ValueError, "depth"),  # the paper's CIFAR nets: 6n + 2

@@ -127,7 +127,7 @@ def test_track_refuses_bad_run_lengths_and_optimizers():
 
 
 def test_degradation_refuses_unknown_modes_and_depth_pairs():
-    with pytest.raises(ValueError, match="mode must be one of 'fast', 'full'"):
+    with pytest.raises(ValueError, match="mode must be one of 'fast', 'recorded', 'full'"):
         degradation_experiment("quick")
     with pytest.raises(ValueError, match=r"depths must be two depths \(shallow, deep\)"):
         degradation_experiment("fast", depths=(8,))
@@ -139,8 +139,16 @@ def test_degradation_refuses_unknown_modes_and_depth_pairs():
         degradation_experiment("fast", depths=(32, 8))
     with pytest.raises(ValueError, match="learning_rate must be a number > 0"):
         degradation_experiment("fast", learning_rate=-0.1)
-    with pytest.raises(TypeError, match="seed must be an integer >= 0"):
-        degradation_experiment("fast", seed=0.5)
+    with pytest.raises(TypeError, match="seeds must be an integer >= 0"):
+        degradation_experiment("fast", seeds=(0.5,))
+    with pytest.raises(TypeError, match=r"seeds must be a tuple of whole numbers"):
+        degradation_experiment("fast", seeds="0")
+    with pytest.raises(TypeError, match="unknown setting 'seed'"):
+        degradation_experiment("fast", seed=1)
+    with pytest.raises(ValueError, match="schedule must be one of 'constant', 'steps', 'cosine'"):
+        degradation_experiment("fast", schedule="linear")
+    with pytest.raises(ValueError, match="weight_decay must be a number >= 0"):
+        degradation_experiment("fast", weight_decay=-1e-4)
     with pytest.raises(ValueError, match="data must be 'fashion_mnist' or a dataset"):
         degradation_experiment("fast", data=[1, 2, 3])
 
