@@ -63,7 +63,8 @@ def compare_layer_outputs(model, reference, input_shape, result, label, hints=No
         input_shape: one input's shape, without the batch axis.
         result: a CheckResult to append problems, notes and facts to.
         label: how the messages name the reference, e.g. "keras.applications'" or "the reference's".
-        hints: optional callable(layer name, setting) -> a sentence on the likely mistake, or "".
+        hints: optional callable(layer name, setting) -> a sentence on the likely mistake, or ""; the setting is
+            None for a layer missing from the learner's model.
 
     Returns:
         True when every compared layer's output agrees.
@@ -142,6 +143,7 @@ def _explain(mine, ref, missing_before, what, label, hints):
     if missing_before:
         listed = ", ".join(_describe_layer(op) for op in missing_before)
         lines.append(f"Missing from your model just before it: {listed}.")
+        lines += [hint for hint in (hints(op.name, None) for op in missing_before) if hint]
     my_inputs, ref_inputs = input_names(mine), input_names(ref)
     if my_inputs != ref_inputs:
         lines.append(f"It reads {', '.join(f'`{n}`' for n in my_inputs)}; {label} reads "

@@ -24,6 +24,10 @@ MEASURES = {
     "val": "validation error",
 }
 RECORD_VERSION = 1
+# The shallow and the deep net's colour (a pair that stays apart under the common colour-vision deficiencies,
+# tests/accessibility) and marker: depth is never told by colour alone. Training dashed, validation solid.
+DEPTH_COLORS = ("#e66100", "#5d3a9b")
+DEPTH_MARKERS = ("o", "s")
 
 
 @dataclass(frozen=True)
@@ -177,7 +181,7 @@ class Degradation:
 
         if axes is None:
             _, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True, layout="constrained")
-        colors = {self.depths[0]: "#e66100", self.depths[1]: "#5d3a9b"}
+        colors, markers = dict(zip(self.depths, DEPTH_COLORS)), dict(zip(self.depths, DEPTH_MARKERS))
         for ax, kind in zip(axes, KINDS):
             for depth in self.depths:
                 runs = self.runs[(kind, depth)]
@@ -185,7 +189,7 @@ class Degradation:
                 for errors, style, width, what in ((runs.train_error, "--", 1.2, "training"),
                                                    (runs.val_error, "-", 2.0, "validation")):
                     ax.plot(epochs, 100 * errors.mean(axis=0), style, color=colors[depth], linewidth=width,
-                            label=f"{kind}-{depth} {what}")
+                            marker=markers[depth], markersize=4, label=f"{kind}-{depth} {what}")
                     if len(errors) > 1:
                         ax.fill_between(epochs, 100 * errors.min(axis=0), 100 * errors.max(axis=0),
                                         color=colors[depth], alpha=0.15, linewidth=0)

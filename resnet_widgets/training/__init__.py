@@ -11,6 +11,7 @@
     LiveDashboard()                         a Keras callback that is also a widget: live curves, progress, ETA
     checkpoint_callbacks(folder)            the best model as .keras, resume after a kill, nothing half-written
     training_setup()                        precision, XLA and data parallelism for the machine at hand
+    warmup_cosine_sgd(epochs, steps)        notebook 06b's recipe: SGD, Nesterov momentum, warm-up, cosine
 """
 
 from .course_resnet import (
@@ -25,6 +26,7 @@ from .dashboard import LiveDashboard
 from .diagnose import TRAPS, Diagnosis, Finding, diagnose
 from .inputs import ImageBatches, take_per_class
 from .precision import TrainingSetup, training_setup
+from .recipe import steps_per_epoch, warmup_cosine_sgd
 from .preprocessing import ImagePreprocessing, preprocessing_mode
 from .transfer import build_transfer_model
 from .unfreeze import UnfreezeReport, unfreeze
@@ -34,5 +36,6 @@ __all__ = [
     "BestModelCheckpoint", "Diagnosis", "Finding", "ImageBatches", "ImagePreprocessing", "LiveDashboard",
     "PretrainedWeightsError", "ResumableBackup", "TrainingSetup", "UnfreezeReport",
     "build_transfer_model", "checkpoint_callbacks", "course_resnet", "diagnose", "load_checkpoint",
-    "preprocessing_mode", "pretrained_record", "take_per_class", "training_setup", "unfreeze",
+    "preprocessing_mode", "pretrained_record", "steps_per_epoch", "take_per_class", "training_setup", "unfreeze",
+    "warmup_cosine_sgd",
 ]

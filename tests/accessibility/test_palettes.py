@@ -24,6 +24,7 @@ import pytest
 colorspacious = pytest.importorskip("colorspacious")  # docs/requirements.txt; make test installs it
 
 from resnet_widgets.diagram import palette  # noqa: E402
+from resnet_widgets.gradients.degradation_result import DEPTH_COLORS  # noqa: E402
 from resnet_widgets.gradients.figure_data import COLORS as GRADIENT_COLORS  # noqa: E402
 from resnet_widgets.training.dashboard_view import COLORS as RUN_COLORS  # noqa: E402
 
@@ -36,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CATEGORICAL = {
     "gradients: plain vs residual": list(GRADIENT_COLORS.values()),
     "dashboard: runs": list(RUN_COLORS),
+    "degradation: shallow vs deep": list(DEPTH_COLORS),
     "diagram: main path, identity and projection shortcuts": [palette.IDENTITY, palette.PROJECTION, palette.MAIN_PATH],
 }
 

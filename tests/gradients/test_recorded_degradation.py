@@ -1,0 +1,53 @@
+"""The committed degradation record: complete provenance, the claims notebook 01b states, and its first steps
+re-run with today's code.
+
+The record (datasets/recorded/degradation-recorded.json) took about an hour on two CPU cores; this test re-trains
+the first steps of every network from seed 0 and matches the losses the record kept, so a change to the networks,
+the data, the schedule or the seeding that would make the record stale fails here.
+"""
+
+import numpy as np
+import pytest
+
+from resnet_widgets.data.recorded import PROVENANCE_KEYS, provenance_line, recorded_run
+from resnet_widgets.gradients import Degradation
+from resnet_widgets.gradients.degradation import CONFIGS, rerun_first_steps
+
+pytestmark = pytest.mark.slow  # TensorFlow only: the record's float32 sums were taken on TensorFlow
+
+
+@pytest.fixture(scope="module")
+def record():
+    return recorded_run("degradation-recorded")
+
+
+def test_the_record_carries_its_provenance(record):
+    provenance = record["provenance"]
+    for key in PROVENANCE_KEYS:
+        assert provenance[key] not in (None, "", [])
+    assert provenance["script"] == "scripts/record_degradation.py"
+    assert provenance["arguments"]["mode"] == "recorded"
+    assert "recorded" in provenance_line(record) and provenance["commit"] in provenance_line(record)
+
+
+def test_the_record_is_the_recorded_mode_of_today(record):
+    result = Degradation.from_record(record)
+    for key, value in CONFIGS["recorded"].items():
+        if key in ("seeds", "depths"):
+            assert tuple(result.settings[key]) == tuple(value), key
+        elif key not in ("train_size", "val_size", "probe_size"):
+            assert result.settings[key] == value, key
+    assert result.seeds == CONFIGS["recorded"]["seeds"]
+
+
+def test_the_record_shows_both_halves_of_fig6(record):
+    result = Degradation.from_record(record)
+    assert result.plain_degrades() and result.residual_improves()
+
+
+def test_the_first_steps_of_every_network_run_again_as_recorded(record):
+    result = Degradation.from_record(record)
+    again = rerun_first_steps(result, seeds=(0,))
+    for key, losses in again.items():
+        recorded = result.runs[key].first_losses[:1, :losses.shape[1]]
+        np.testing.assert_allclose(losses, recorded, rtol=2e-3, err_msg=f"{key}: the record no longer matches the code")
