@@ -1,37 +1,56 @@
 # The two commands a fresh machine needs: `make lab` and `make test`.
-# Both build .venv from the one lock (binder/requirements.txt) that Binder and CI use too.
-# A second run only re-installs when the lock or pyproject.toml changed.
+# `make lab` installs the learner's lock (binder/requirements.txt, what Binder and a JupyterHub image install);
+# `make test` the developer's (requirements-dev.txt: the learner's lock, the website's pins, the test tools), as
+# CI does. Both into .venv; a second run only re-installs when a lock or pyproject.toml changed.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
-LOCK   := binder/requirements.txt
+LOCK     := binder/requirements.txt
+DEV_LOCK := requirements-dev.txt
+LAB_STAMP := $(VENV)/.installed-lab
+DEV_STAMP := $(VENV)/.installed-dev
 PYTEST := $(PY) -m pytest
 # Two workers match CI's two cores; notebooks stay on one worker each (their cells share a kernel).
 XDIST  ?= -n 2 --dist loadfile
 
-.PHONY: lab test test-jax setup student notebooks benchmarks clean
+.PHONY: lab test test-jax setup setup-lab student notebooks benchmarks clean
 
 # Every run (a second after the first): the kernel the notebooks name, and the course's notebooks trusted.
 # The kernel is installed as "python3", shown as "Python 3": the very kernelspec the notebooks carry, so
 # opening and saving one in JupyterLab leaves it unchanged. Trust lives outside the files (Jupyter's data
 # folder); a pulled notebook is trusted again here.
-setup: $(STAMP)
-	@$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
-	@$(PY) scripts/start_lab.py --trust-only
+KERNEL_AND_TRUST = $(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null \
+	&& $(PY) scripts/start_lab.py --trust-only
 
-$(STAMP): $(LOCK) pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+setup-lab: $(LAB_STAMP)
+	@$(KERNEL_AND_TRUST)
+
+setup: $(DEV_STAMP)
+	@$(KERNEL_AND_TRUST)
+
+# The locks need Python 3.11 or later (numpy 2.4, ipython 9, Keras 3.15); 3.11 is the version CI and Binder run.
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "ResNet Lab needs Python 3.11 or later; $(PYTHON) is $$($(PYTHON) --version 2>&1). Run: make PYTHON=python3.11 ..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+# The lock already holds every dependency; --no-deps keeps it the only source of versions. The learner's lock
+# has no build backend, so the package is built in pip's isolated environment there (hatchling from the index).
+$(LAB_STAMP): $(LOCK) pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r $(LOCK)
-	# The lock already holds every dependency; --no-deps keeps it the only source of versions.
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
-	touch $(STAMP)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null || $(PY) -m pip install --quiet --no-deps -e .
+	touch $(LAB_STAMP)
+
+$(DEV_STAMP): $(DEV_LOCK) $(LOCK) docs/requirements.txt pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r $(DEV_LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(DEV_STAMP) $(LAB_STAMP)
 
 # The course in JupyterLab, landing on 00_start_here (scripts/start_lab.py holds the command line, which
 # tests/ui/test_landing.py starts the same way).
-lab: setup
+lab: setup-lab
 	$(PY) scripts/start_lab.py
 
 # Everything: nbval over every notebook, the browser tests, the unit tests, then the backend-neutral tests again
