@@ -1,4 +1,4 @@
-"""Downloads go through keras.utils.get_file with sha256; bad files are removed and fetched again, and
+"""Downloads go through resnet_widgets.io (pooch) with sha256; bad files are removed and fetched again, and
 failures say what failed, the URL, and where a file fetched by hand is picked up."""
 
 import hashlib
