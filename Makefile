@@ -14,7 +14,7 @@ PYTEST := $(PY) -m pytest
 # Two workers match CI's two cores; notebooks stay on one worker each (their cells share a kernel).
 XDIST  ?= -n 2 --dist loadfile
 
-.PHONY: lab test test-jax setup setup-lab student notebooks benchmarks clean
+.PHONY: lab test test-jax test-notebooks setup setup-lab student notebooks benchmarks clean
 
 # Every run (a second after the first): the kernel the notebooks name, and the course's notebooks trusted.
 # The kernel is installed as "python3", shown as "Python 3": the very kernelspec the notebooks carry, so
@@ -53,12 +53,18 @@ $(DEV_STAMP): $(DEV_LOCK) $(LOCK) docs/requirements.txt pyproject.toml | $(VENV)
 lab: setup-lab
 	$(PY) scripts/start_lab.py
 
-# Everything: nbval over every notebook, the browser tests, the unit tests, then the backend-neutral tests again
-# on JAX (the backend our GPU checks use), so that path cannot rot unnoticed. pytest collects tests/ui once;
-# naming it early did not make xdist start the course's browser runs early (they still ran last, 2026-12-02).
+# Everything, each course notebook run once: in JupyterLab in Chromium (tests/ui/test_course_notebooks_*.py), where
+# its checked outputs are compared with the committed ones by nbval's own comparison (tests/checked_outputs.py);
+# then the browser and unit tests. Then the tests whose results depend on the backend (marker backend_neutral)
+# again on JAX, the backend our GPU checks use, so that path cannot rot unnoticed. pytest collects tests/ui once;
+# naming it first did not make xdist start the course's browser runs early (they still ran last, 2026-12-02).
 test: setup
-	$(PYTEST) $(XDIST) --nbval-lax course tests/ui tests
+	$(PYTEST) $(XDIST) tests/ui tests
 	KERAS_BACKEND=jax $(PYTEST) $(XDIST) -m backend_neutral tests
+
+# The course notebooks under nbval itself, for a machine without Chromium (make test runs them in the browser).
+test-notebooks: setup
+	$(PYTEST) $(XDIST) --nbval-lax course
 
 test-jax: setup
 	KERAS_BACKEND=jax $(PYTEST) $(XDIST) -m backend_neutral tests
