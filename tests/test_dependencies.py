@@ -25,8 +25,6 @@ try:
 except ImportError:  # Python 3.10
     tomllib = pytest.importorskip("tomli")
 
-pytestmark = pytest.mark.backend_neutral
-
 REPO = Path(__file__).resolve().parents[1]
 LEARNER_LOCK = REPO / "binder" / "requirements.txt"
 DEV_LOCK = REPO / "requirements-dev.txt"

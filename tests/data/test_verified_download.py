@@ -8,8 +8,6 @@ import pytest
 from resnet_widgets.data import DownloadError, fetch_file
 from resnet_widgets.io import cache_file
 
-pytestmark = pytest.mark.backend_neutral
-
 GOOD = b"the real archive " * 1000
 GOOD_SHA = hashlib.sha256(GOOD).hexdigest()
 

@@ -10,8 +10,6 @@ import pytest
 from resnet_widgets.data.locations import datasets_dir
 from resnet_widgets.inside.photos import SAMPLE_PHOTOS, sample_photos, square
 
-pytestmark = pytest.mark.backend_neutral
-
 FREE_LICENCES = {"CC0", "public domain"}
 
 

@@ -12,9 +12,6 @@ from resnet_widgets.models import weights as weights_module
 
 from .helpers import md5_of, sha256_of
 
-pytestmark = pytest.mark.backend_neutral
-
-
 def test_the_root_is_the_argument_then_resnet_lab_cache_dir_then_keras_home_then_home(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("RESNET_LAB_CACHE_DIR")
