@@ -5,6 +5,10 @@
 
 mybinder.org gives a user 2 GB for the whole container (the Jupyter server included) and restarts the kernel
 above that, so every notebook must peak at 1.5 GB or less in fast mode, the mode Binder runs (DESIGN.md, 5).
+Binder's "2G" is JupyterHub's byte specification, where G means 1024**3 bytes, so the limit here is 1.5 GiB
+(1,536 MiB), three quarters of it; figures are MiB. RSS counts the pages of TensorFlow's shared libraries that
+the kernel has touched (about 0.5 GiB of the 0.77 GiB a kernel holds once TensorFlow is imported), as a
+container's memory limit counts them.
 Each notebook runs top to bottom in a fresh "python3" kernel, as `make notebooks` runs it (working folder
 course/, RESNET_COURSE_MODE=fast unless set), one notebook at a time. A thread sums the resident memory (RSS)
 of the kernel process and all its descendants every `--interval` seconds with psutil, and keeps the largest
@@ -33,7 +37,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "course"
-LIMIT_MIB = 1.5 * 1000**3 / 2**20  # 1.5 GB, the budget per kernel (1,430.5 MiB)
+LIMIT_MIB = 1536  # 1.5 GiB, three quarters of Binder's 2 GiB: the budget per kernel
 MIB = 2**20
 
 
@@ -151,7 +155,7 @@ def main(argv=None) -> int:
 
     print(f"{platform.node()}: {os.cpu_count()} CPU cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
           f"Python {platform.python_version()}; RESNET_COURSE_MODE={os.environ['RESNET_COURSE_MODE']}; "
-          f"samples every {args.interval:g} s; limit {LIMIT_MIB:,.0f} MiB (1.5 GB)")
+          f"samples every {args.interval:g} s; limit {LIMIT_MIB:,} MiB (1.5 GiB)")
     print(f"{'notebook':<38}{'peak MiB':>9}{'at start':>9}{'wall s':>8}{'load':>12}  peak in cell")
     rows = []
     for path in discover(args.notebooks):
@@ -159,7 +163,7 @@ def main(argv=None) -> int:
         row = measure(path, args.interval, args.timeout)
         row["load_before_after"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
         rows.append(row)
-        flag = "  OVER 1.5 GB" if row["over_limit"] else ""
+        flag = "  OVER 1.5 GiB" if row["over_limit"] else ""
         print(f"{row['notebook']:<38}{row['peak_mib']:>9,}{row['kernel_start_mib']:>9,}{row['wall_s']:>8.1f}"
               f"{row['load_before_after'][0]:>6.2f}/{row['load_before_after'][1]:<5.2f}"
               f"  {row['peak_cell']}: {row['peak_line']!r}{flag}", flush=True)
@@ -168,7 +172,7 @@ def main(argv=None) -> int:
                 print(f"    cell {cell['cell']:>3}: peak {cell['peak_mib']:>6,} MiB, after {cell['after_mib']:>6,} MiB  "
                       f"{cell['line']!r}")
     over = [row["notebook"] for row in rows if row["over_limit"]]
-    print(f"{len(rows) - len(over)} of {len(rows)} notebooks within 1.5 GB" + (f"; over: {', '.join(over)}" if over else ""))
+    print(f"{len(rows) - len(over)} of {len(rows)} notebooks within 1.5 GiB" + (f"; over: {', '.join(over)}" if over else ""))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0

@@ -14,22 +14,20 @@ import gc
 import sys
 
 
-def release_memory() -> bool:
+def release_memory() -> None:
     """Collect Python's garbage, then return the C library's free pages to the operating system.
 
-    Returns:
-        True when glibc's malloc_trim ran (Linux); False where there is none (macOS, Windows, musl), where only
-        the collector ran.
+    Where there is no glibc (macOS, Windows, musl) only the collector runs. Returns None, so that a notebook cell
+    ending with it shows nothing.
     """
     gc.collect()
-    trim = _malloc_trim()
-    if trim is None:
-        return False
-    trim(0)
-    return True
+    trim = malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
-def _malloc_trim():
+def malloc_trim():
+    """glibc's malloc_trim function, or None where the C library has none."""
     if not sys.platform.startswith("linux"):
         return None
     try:

@@ -20,6 +20,7 @@ import keras
 from .. import arguments
 from ..arguments import RESNET_BLOCK_NAME
 from ..diagram.graph import model_graph
+from ..memory import release_memory
 from ..models.family import FAMILY, STAGE_NAMES
 from .reading import input_names, made_by, times_called
 from .running import close, fixed_input, set_fixed_weights
@@ -249,12 +250,17 @@ def _called_once(model):
             and times_called(op) == 1]
 
 
-def _outputs_by_name(model, image):
-    """{operation name: its output for `image`} for every operation called once in `model`."""
-    operations = _called_once(model)
+def _outputs_by_name(model, image, names=None):
+    """{operation name: its output for `image`} for the operations called once in `model` (those in `names`)."""
+    operations = [op for op in _called_once(model) if names is None or op.name in names]
     probe = keras.Model(model.input, [op.output for op in operations])
     outputs = probe(image, training=False)
     return {op.name: keras.ops.convert_to_numpy(out) for op, out in zip(operations, outputs)}
+
+
+# Layers compared per forward pass. Every layer's output of a 224x224 image is about 150 MB per network; a quarter
+# at a time keeps the check inside a 2 GB Binder session (the forward passes cost a fraction of a second each).
+LAYERS_PER_PASS = 50
 
 
 def _settings(op):
@@ -291,34 +297,39 @@ def _check_outputs(model, result):
         missing = []
 
     image = fixed_input(IMAGE_SHAPE, batch=1)
+    found = [op for op in order if op.name in mine_ops]
     saved = model.get_weights()  # the learner's own weights come back afterwards
     try:
         set_fixed_weights(model)
-        mine = _outputs_by_name(model, image)
-    finally:
-        model.set_weights(saved)
-    ours = _outputs_by_name(reference, image)
-    found = [op for op in order if op.name in mine]
-    if len(found) < len(order) // 2:
-        same, difference = close(mine[_output_name(model)], ours[_output_name(reference)])
-        result.notes.append("Too few layers carry keras.applications' names to compare the two networks layer by "
-                            "layer; only their final outputs were compared.")
-        if not same:
-            result.problems.append(f"With the same fixed weights and image, your network's output differs from "
-                                   f"keras.applications' by up to {difference:.3g}.")
-        return
-    missing = []
-    for op in order:
-        if op.name not in mine:
-            missing.append(op)
-            continue
-        same, difference = close(mine[op.name], ours[op.name])
-        if not same:
-            result.problems.append(_explain(mine_ops[op.name], op, missing, f"same shape "
-                                            f"{_shape(mine[op.name].shape)}, but values that differ by up to "
-                                            f"{difference:.3g}"))
+        if len(found) < len(order) // 2:
+            mine = _outputs_by_name(model, image, {_output_name(model)})[_output_name(model)]
+            ours = _outputs_by_name(reference, image, {_output_name(reference)})[_output_name(reference)]
+            same, difference = close(mine, ours)
+            result.notes.append("Too few layers carry keras.applications' names to compare the two networks "
+                                "layer by layer; only their final outputs were compared.")
+            if not same:
+                result.problems.append(f"With the same fixed weights and image, your network's output differs from "
+                                       f"keras.applications' by up to {difference:.3g}.")
             return
         missing = []
+        for start in range(0, len(order), LAYERS_PER_PASS):
+            names = {op.name for op in order[start : start + LAYERS_PER_PASS]}
+            mine, ours = _outputs_by_name(model, image, names), _outputs_by_name(reference, image, names)
+            for op in order[start : start + LAYERS_PER_PASS]:
+                if op.name not in mine:
+                    missing.append(op)
+                    continue
+                same, difference = close(mine[op.name], ours[op.name])
+                if not same:
+                    result.problems.append(_explain(mine_ops[op.name], op, missing, f"same shape "
+                                                    f"{_shape(mine[op.name].shape)}, but values that differ by up to "
+                                                    f"{difference:.3g}"))
+                    return
+                missing = []
+            del mine, ours
+    finally:
+        model.set_weights(saved)
+        release_memory()  # the outputs are gone; give their memory back too (resnet_widgets/memory.py)
     result.facts.append(f"every layer's output equals keras.applications' ({len(found)} layers compared, with "
                         "the same fixed weights and one fixed image)")
 
