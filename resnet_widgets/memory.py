@@ -9,7 +9,7 @@ deleted, left the resident memory where it was until malloc_trim returned 0.3 GB
 """
 
 import ctypes
-import ctypes.util
+import functools
 import gc
 import sys
 
@@ -26,12 +26,16 @@ def release_memory() -> None:
         trim(0)
 
 
+@functools.lru_cache(maxsize=1)
 def malloc_trim():
-    """glibc's malloc_trim function, or None where the C library has none."""
+    """glibc's malloc_trim function, or None where the C library has none.
+
+    The library is opened by its soname: ctypes.util.find_library would run `ldconfig` in a subprocess, a fork of
+    a kernel that may hold a gigabyte (and a memory benchmark would count that fork's pages a second time).
+    """
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc.malloc_trim
-    except (OSError, AttributeError):  # no C library by that name, or one without malloc_trim (musl)
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # no glibc (musl), or one without malloc_trim
         return None

@@ -52,17 +52,28 @@ _HINTS = {
 }
 
 
-@functools.lru_cache(maxsize=1)
 def _reference():
-    """keras.applications.ResNet50 with the check's fixed weights, built once per session (about 100 MB)."""
+    """keras.applications.ResNet50 with the check's fixed weights, built for one check and let go after it: kept
+    for the session, its 100 MB of weights and its graph (0.2 GB in all) would crowd a 2 GB Binder session.
+    What the check reads from its structure is kept instead (_reference_structure)."""
     reference = keras.applications.ResNet50(weights=None)
     set_fixed_weights(reference)
     return reference
 
 
+@functools.lru_cache(maxsize=1)
+def _reference_structure():
+    """(weighted layers, residual blocks) of keras.applications.ResNet50: plain tuples, kept for the session."""
+    reference = _reference()
+    structure = _weighted_layers(reference), tuple(_residual_blocks(reference).items())
+    del reference
+    release_memory()  # collected now, not whenever: the check builds another reference for its outputs next
+    return structure
+
+
 def _resnet50_weighted_layers():
     """keras.applications.ResNet50's weighted layers, in order: ((name, (shape, ...)), ...)."""
-    return _weighted_layers(_reference())
+    return _reference_structure()[0]
 
 
 def _weighted_layers(model):
@@ -119,6 +130,13 @@ def check_resnet50(model):
         TypeError: `model` is neither a keras.Model nor a function.
         ExerciseNotWritten: the learner's function still raises NotImplementedError.
     """
+    try:
+        return _check(model)
+    finally:
+        release_memory()  # the networks this check built are gone: their memory goes back too (memory.py)
+
+
+def _check(model):
     result = CheckResult("ResNet50")
     model, problem = _learner_model(model)
     if problem:
@@ -210,9 +228,8 @@ def _residual_blocks(model):
             for block in stage["children"] if block["kind"] == "block"}
 
 
-@functools.lru_cache(maxsize=1)
 def _reference_blocks():
-    return tuple(_residual_blocks(_reference()).items())
+    return _reference_structure()[1]
 
 
 def _check_shortcuts(model, result):
@@ -258,9 +275,9 @@ def _outputs_by_name(model, image, names=None):
     return {op.name: keras.ops.convert_to_numpy(out) for op, out in zip(operations, outputs)}
 
 
-# Layers compared per forward pass. Every layer's output of a 224x224 image is about 150 MB per network; a quarter
+# Layers compared per forward pass. Every layer's output of a 224x224 image is about 150 MB per network; an eighth
 # at a time keeps the check inside a 2 GB Binder session (the forward passes cost a fraction of a second each).
-LAYERS_PER_PASS = 50
+LAYERS_PER_PASS = 25
 
 
 def _settings(op):
@@ -297,11 +314,11 @@ def _check_outputs(model, result):
         missing = []
 
     image = fixed_input(IMAGE_SHAPE, batch=1)
-    found = [op for op in order if op.name in mine_ops]
+    found = sum(1 for op in order if op.name in mine_ops)  # a count: the reference's layers must not outlive the check
     saved = model.get_weights()  # the learner's own weights come back afterwards
     try:
         set_fixed_weights(model)
-        if len(found) < len(order) // 2:
+        if found < len(order) // 2:
             mine = _outputs_by_name(model, image, {_output_name(model)})[_output_name(model)]
             ours = _outputs_by_name(reference, image, {_output_name(reference)})[_output_name(reference)]
             same, difference = close(mine, ours)
@@ -329,8 +346,9 @@ def _check_outputs(model, result):
             del mine, ours
     finally:
         model.set_weights(saved)
-        release_memory()  # the outputs are gone; give their memory back too (resnet_widgets/memory.py)
-    result.facts.append(f"every layer's output equals keras.applications' ({len(found)} layers compared, with "
+        reference = order = mine = ours = None  # the reference network and its outputs go with this check
+        release_memory()  # and their memory goes back to the system, not only to Python (resnet_widgets/memory.py)
+    result.facts.append(f"every layer's output equals keras.applications' ({found} layers compared, with "
                         "the same fixed weights and one fixed image)")
 
 
