@@ -1,43 +1,59 @@
 # The two commands a fresh machine needs: `make lab` and `make test`.
-# Both build .venv from the one lock (binder/requirements.txt) that Binder and CI use too.
-# A second run only re-installs when the lock or pyproject.toml changed.
+# `make lab` installs the learner's lock (binder/requirements.txt, what Binder and a JupyterHub image install);
+# `make test` the developer's (requirements-dev.txt: the learner's lock, the website's pins, the test tools), as
+# CI does. Both into .venv; a second run only re-installs when a lock or pyproject.toml changed.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
-LOCK   := binder/requirements.txt
-# The website's and the accessibility audit's packages (Sphinx, myst-nb, axe-core's wheel, colorspacious), pinned
-# apart from the learner's lock; installed with the lock as constraints, so a pin that conflicts with it fails here.
-SITE_REQUIREMENTS := docs/requirements.txt
-SITE_STAMP := $(VENV)/.site-installed
-# The widget JavaScript of the website's live widgets (html-manager, require.js, anywidget), from npm: see the file.
+LOCK     := binder/requirements.txt
+DEV_LOCK := requirements-dev.txt
+LAB_STAMP := $(VENV)/.installed-lab
+DEV_STAMP := $(VENV)/.installed-dev
+# The widget JavaScript of the website's live widgets (html-manager, require.js, anywidget), packed from the npm
+# registry once (see the file); the website's Python pins are in docs/requirements.txt, part of the dev lock.
 SITE_JS := docs/site/widgets-js.txt
 SITE_JS_CACHE := $(VENV)/share/resnet-lab-site-js
+SITE_STAMP := $(VENV)/.site-js-packed
 PYTEST := $(PY) -m pytest
 # Two workers match CI's two cores; notebooks stay on one worker each (their cells share a kernel).
 XDIST  ?= -n 2 --dist loadfile
 
-.PHONY: lab test test-jax setup site-setup site student notebooks benchmarks clean
+.PHONY: lab test test-jax test-notebooks setup setup-lab site-setup site student notebooks benchmarks clean
 
 # Every run (a second after the first): the kernel the notebooks name, and the course's notebooks trusted.
 # The kernel is installed as "python3", shown as "Python 3": the very kernelspec the notebooks carry, so
 # opening and saving one in JupyterLab leaves it unchanged. Trust lives outside the files (Jupyter's data
 # folder); a pulled notebook is trusted again here.
-setup: $(STAMP)
-	@$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
-	@$(PY) scripts/start_lab.py --trust-only
+KERNEL_AND_TRUST = $(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null \
+	&& $(PY) scripts/start_lab.py --trust-only
 
-$(STAMP): $(LOCK) pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+setup-lab: $(LAB_STAMP)
+	@$(KERNEL_AND_TRUST)
+
+setup: $(DEV_STAMP)
+	@$(KERNEL_AND_TRUST)
+
+# The locks need Python 3.11 or later (numpy 2.4, ipython 9, Keras 3.15); 3.11 is the version CI and Binder run.
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "ResNet Lab needs Python 3.11 or later; $(PYTHON) is $$($(PYTHON) --version 2>&1). Run: make PYTHON=python3.11 ..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r $(LOCK)
-	# The lock already holds every dependency; --no-deps keeps it the only source of versions.
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
-	touch $(STAMP)
 
-$(SITE_STAMP): $(STAMP) $(SITE_REQUIREMENTS) $(SITE_JS)
-	$(PY) -m pip install --quiet -c $(LOCK) -r $(SITE_REQUIREMENTS)
+# The lock already holds every dependency; --no-deps keeps it the only source of versions. The learner's lock
+# has no build backend, so the package is built in pip's isolated environment there (hatchling from the index).
+$(LAB_STAMP): $(LOCK) pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null || $(PY) -m pip install --quiet --no-deps -e .
+	touch $(LAB_STAMP)
+
+$(DEV_STAMP): $(DEV_LOCK) $(LOCK) docs/requirements.txt pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r $(DEV_LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(DEV_STAMP) $(LAB_STAMP)
+
+$(SITE_STAMP): $(DEV_STAMP) $(SITE_JS)
 	rm -rf $(SITE_JS_CACHE) && mkdir -p $(SITE_JS_CACHE)
 	cd $(SITE_JS_CACHE) && npm pack --silent $$(grep -v '^#' $(CURDIR)/$(SITE_JS)) >/dev/null
 	touch $(SITE_STAMP)
@@ -51,17 +67,23 @@ site: site-setup
 
 # The course in JupyterLab, landing on 00_start_here (scripts/start_lab.py holds the command line, which
 # tests/ui/test_landing.py starts the same way).
-lab: setup
+lab: setup-lab
 	$(PY) scripts/start_lab.py
 
-# Everything: nbval over every notebook, the browser tests, the unit tests, then the backend-neutral tests again
-# on JAX (the backend our GPU checks use), so that path cannot rot unnoticed. pytest collects tests/ui once;
-# naming it early did not make xdist start the course's browser runs early (they still ran last, 2026-12-02).
+# Everything, each course notebook run once: in JupyterLab in Chromium (tests/ui/test_course_notebooks_*.py), where
+# its checked outputs are compared with the committed ones by nbval's own comparison (tests/checked_outputs.py);
+# then the browser and unit tests. Then the tests whose results depend on the backend (marker backend_neutral)
+# again on JAX, the backend our GPU checks use, so that path cannot rot unnoticed. pytest collects tests/ui once;
+# naming it first did not make xdist start the course's browser runs early (they still ran last, 2026-12-02).
 test: site-setup
-	$(PYTEST) $(XDIST) --nbval-lax course tests/ui tests
+	$(PYTEST) $(XDIST) tests/ui tests
 	KERAS_BACKEND=jax $(PYTEST) $(XDIST) -m backend_neutral tests
 
-test-jax: site-setup
+# The course notebooks under nbval itself, for a machine without Chromium (make test runs them in the browser).
+test-notebooks: setup
+	$(PYTEST) $(XDIST) --nbval-lax course
+
+test-jax: setup
 	KERAS_BACKEND=jax $(PYTEST) $(XDIST) -m backend_neutral tests
 
 # Student copies of the course in course-student/: every ### BEGIN/END SOLUTION region becomes

@@ -6,9 +6,6 @@ import pytest
 
 from resnet_widgets import arguments
 
-pytestmark = pytest.mark.backend_neutral
-
-
 @pytest.mark.parametrize("value", [3, np.int64(3), np.uint8(3), np.int32(3)])
 def test_whole_numbers_include_numpy_integers_and_come_back_as_python_ints(value):
     result = arguments.whole_number("depth", value)

@@ -1,18 +1,23 @@
-"""What the package needs to run, and the lock that pins it.
+"""What the package needs to run, the two locks that pin it, and the Python they are tested on.
 
 TensorFlow and JupyterLab are extras, not hard dependencies: the package must then work without them (a
-JAX-only GPU machine, Colab's own front end). And every range in pyproject.toml, extras included, must be
-pinned by binder/requirements.txt, the one lock that Binder, `make` and CI install.
+JAX-only GPU machine, Colab's own front end). Two locks pin every range in pyproject.toml, extras included:
+binder/requirements.txt, the learner's (what Binder, `make lab` and a JupyterHub image install: no test tool),
+and requirements-dev.txt, which adds the test and benchmark tools on top of it and of the website's pins
+(docs/requirements.txt). Shared packages must have one version in all of them.
 """
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 try:
@@ -20,45 +25,140 @@ try:
 except ImportError:  # Python 3.10
     tomllib = pytest.importorskip("tomli")
 
-pytestmark = pytest.mark.backend_neutral
-
 REPO = Path(__file__).resolve().parents[1]
+LEARNER_LOCK = REPO / "binder" / "requirements.txt"
+DEV_LOCK = REPO / "requirements-dev.txt"
+DOCS_LOCK = REPO / "docs" / "requirements.txt"
 # The lock builds a small Binder image with tensorflow-cpu, which provides the tensorflow extra's package.
 STANDS_IN_FOR = {"tensorflow": "tensorflow-cpu"}
 NOT_LOCKED_EXTRAS = {"gpu", "course"}  # gpu: CUDA wheels for GPU machines only; course: names other extras
+LEARNER_EXTRAS = {"tensorflow", "lab"}  # what a learner's session runs on; the other extras are the developer's
+# What only tests, benchmarks and builds use: none of it belongs in a learner's image.
+TEST_TOOLS = {"pytest", "pytest-xdist", "pytest-socket", "nbval", "jax", "jaxlib", "playwright", "hatchling",
+              "coverage", "editables", "execnet"}
 
 
 def project():
     return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
 
 
-def lock():
+def lines_of(path):
+    return [line.split("#", 1)[0].strip() for line in path.read_text().splitlines() if line.split("#", 1)[0].strip()]
+
+
+def pins_in(path):
+    """{canonical name: version} of a lock's own pins (its -r includes not followed)."""
     pins = {}
-    for line in (REPO / "binder" / "requirements.txt").read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
+    for line in lines_of(path):
+        if not line.startswith("-r "):
             name, version = line.split("==")
             pins[canonicalize_name(name)] = version
     return pins
 
 
-def declared():
+def lock(path=DEV_LOCK):
+    """Every pin `path` installs, its -r includes followed."""
+    pins = {}
+    for line in lines_of(path):
+        if line.startswith("-r "):
+            pins.update(lock(REPO / line.removeprefix("-r ").strip()))
+    return {**pins, **pins_in(path)}
+
+
+def declared(extras_wanted=None):
+    """pyproject's ranges: the dependencies, and the extras named (default: every locked extra)."""
     requirements = [Requirement(text) for text in project()["dependencies"]]
     for extra, texts in project()["optional-dependencies"].items():
-        if extra not in NOT_LOCKED_EXTRAS:
+        if extra not in NOT_LOCKED_EXTRAS and (extras_wanted is None or extra in extras_wanted):
             requirements += [Requirement(text) for text in texts]
     return requirements
 
 
-@pytest.mark.parametrize("requirement", declared(), ids=str)
-def test_every_declared_range_is_pinned_by_the_lock_inside_its_range(requirement):
-    pins = lock()
+def locked_name(requirement, pins):
     name = canonicalize_name(requirement.name)
-    name = name if name in pins else canonicalize_name(STANDS_IN_FOR.get(name, name))
-    assert name in pins, f"{requirement} is declared in pyproject.toml but binder/requirements.txt does not pin it"
+    return name if name in pins else canonicalize_name(STANDS_IN_FOR.get(name, name))
+
+
+@pytest.mark.parametrize("requirement", declared(), ids=str)
+def test_every_declared_range_is_pinned_by_the_dev_lock_inside_its_range(requirement):
+    pins = lock(DEV_LOCK)
+    name = locked_name(requirement, pins)
+    assert name in pins, f"{requirement} is declared in pyproject.toml but requirements-dev.txt does not pin it"
     assert requirement.specifier.contains(pins[name], prereleases=True), (
-        f"the lock pins {name}=={pins[name]}, outside pyproject.toml's {requirement}"
+        f"the locks pin {name}=={pins[name]}, outside pyproject.toml's {requirement}"
     )
+
+
+@pytest.mark.parametrize("requirement", declared(LEARNER_EXTRAS), ids=str)
+def test_what_a_learner_runs_is_pinned_by_the_learner_lock(requirement):
+    pins = lock(LEARNER_LOCK)
+    name = locked_name(requirement, pins)
+    assert name in pins, f"{requirement} is what a learner runs, but binder/requirements.txt does not pin it"
+    assert requirement.specifier.contains(pins[name], prereleases=True)
+
+
+def test_the_learner_lock_holds_no_test_tool():
+    found = sorted(TEST_TOOLS & set(lock(LEARNER_LOCK)))
+    assert not found, f"binder/requirements.txt (the learner's image) pins test tools: {found}"
+    assert TEST_TOOLS <= set(lock(DEV_LOCK)), sorted(TEST_TOOLS - set(lock(DEV_LOCK)))
+
+
+def test_the_dev_lock_adds_to_the_learner_and_docs_locks():
+    assert lines_of(DEV_LOCK)[:2] == ["-r binder/requirements.txt", "-r docs/requirements.txt"]
+
+
+@pytest.mark.parametrize("path", [LEARNER_LOCK, DEV_LOCK, DOCS_LOCK], ids=lambda p: str(p.relative_to(REPO)))
+def test_every_lock_line_is_an_exact_pin(path):
+    for line in lines_of(path):
+        assert line.startswith("-r ") or re.fullmatch(r"[A-Za-z0-9._-]+==[A-Za-z0-9.+!-]+", line), (
+            f"{path.name}: {line!r} is not an exact pin (name==version)"
+        )
+
+
+def test_the_locks_agree_on_every_shared_package():
+    locks = {path.relative_to(REPO): pins_in(path) for path in (LEARNER_LOCK, DEV_LOCK, DOCS_LOCK)}
+    versions = {}
+    for path, pins in locks.items():
+        for name, version in pins.items():
+            versions.setdefault(name, {})[str(path)] = version
+    disagree = {name: seen for name, seen in versions.items() if len(set(seen.values())) > 1}
+    assert not disagree, f"packages pinned at different versions in different locks: {disagree}"
+    repeated = {name: seen for name, seen in versions.items() if len(seen) > 1}
+    assert not repeated, f"pin each package in one lock only (the others include it with -r): {repeated}"
+
+
+def test_the_promised_python_is_the_one_ci_and_binder_run():
+    """3.11 is what binder/runtime.txt asks for and what CI's Debian has: the one version tested."""
+    tested = re.fullmatch(r"python-(\d+\.\d+)\s*", (REPO / "binder" / "runtime.txt").read_text()).group(1)
+    classifiers = {c.rsplit(" :: ", 1)[1] for c in project()["classifiers"]
+                   if re.fullmatch(r"Programming Language :: Python :: \d+\.\d+", c)}
+    assert classifiers == {tested}, f"pyproject's classifiers promise {sorted(classifiers)}; CI and Binder test {tested}"
+    requires = SpecifierSet(project()["requires-python"])
+    assert requires.contains(tested) and not requires.contains("3.10"), project()["requires-python"]
+    assert f"Python {tested}" in (REPO / "README.md").read_text()
+    if os.environ.get("CI"):  # .ci/run: the Python CI really runs is the one promised
+        assert sys.version_info[:2] == tuple(int(part) for part in tested.split("."))
+
+
+def make_dry_run(target, tmp_path):
+    """The commands `make -n <target>` would run on a fresh clone (no .venv), as a user runs make."""
+    for name in ("Makefile", "pyproject.toml", "requirements-dev.txt", "binder/requirements.txt",
+                 "docs/requirements.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / name, tmp_path / name)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    run = subprocess.run(["make", "--no-print-directory", "-n", target], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    return [line for line in run.stdout.splitlines() if "pip install" in line and " -r " in line]
+
+
+def test_make_lab_installs_the_learner_lock_only(tmp_path):
+    assert make_dry_run("lab", tmp_path) == [".venv/bin/python -m pip install --quiet -r binder/requirements.txt"]
+
+
+def test_make_test_installs_the_dev_lock(tmp_path):
+    assert make_dry_run("test", tmp_path) == [".venv/bin/python -m pip install --quiet -r requirements-dev.txt"]
 
 
 def test_the_course_extra_brings_the_default_backend_and_jupyterlab():

@@ -20,6 +20,7 @@ import keras
 from .. import arguments
 from ..arguments import RESNET_BLOCK_NAME
 from ..diagram.graph import model_graph
+from ..memory import release_memory
 from ..models.family import FAMILY, STAGE_NAMES
 from .layer_outputs import compare_layer_outputs
 from .running import set_fixed_weights
@@ -40,17 +41,28 @@ _HINTS = {
 }
 
 
-@functools.lru_cache(maxsize=1)
 def _reference():
-    """keras.applications.ResNet50 with the check's fixed weights, built once per session (about 100 MB)."""
+    """keras.applications.ResNet50 with the check's fixed weights, built for one check and let go after it: kept
+    for the session, its 100 MB of weights and its graph (0.2 GB in all) would crowd a 2 GB Binder session.
+    What the check reads from its structure is kept instead (_reference_structure)."""
     reference = keras.applications.ResNet50(weights=None)
     set_fixed_weights(reference)
     return reference
 
 
+@functools.lru_cache(maxsize=1)
+def _reference_structure():
+    """(weighted layers, residual blocks) of keras.applications.ResNet50: plain tuples, kept for the session."""
+    reference = _reference()
+    structure = _weighted_layers(reference), tuple(_residual_blocks(reference).items())
+    del reference
+    release_memory()  # collected now, not whenever: the check builds another reference for its outputs next
+    return structure
+
+
 def _resnet50_weighted_layers():
     """keras.applications.ResNet50's weighted layers, in order: ((name, (shape, ...)), ...)."""
-    return _weighted_layers(_reference())
+    return _reference_structure()[0]
 
 
 def _weighted_layers(model):
@@ -107,6 +119,13 @@ def check_resnet50(model):
         TypeError: `model` is neither a keras.Model nor a function.
         ExerciseNotWritten: the learner's function still raises NotImplementedError.
     """
+    try:
+        return _check(model)
+    finally:
+        release_memory()  # the networks this check built are gone: their memory goes back too (memory.py)
+
+
+def _check(model):
     result = CheckResult("ResNet50")
     model, problem = _learner_model(model)
     if problem:
@@ -198,9 +217,8 @@ def _residual_blocks(model):
             for block in stage["children"] if block["kind"] == "block"}
 
 
-@functools.lru_cache(maxsize=1)
 def _reference_blocks():
-    return tuple(_residual_blocks(_reference()).items())
+    return _reference_structure()[1]
 
 
 def _check_shortcuts(model, result):
@@ -233,7 +251,12 @@ def _check_shortcuts(model, result):
 
 
 def _check_outputs(model, result):
-    compare_layer_outputs(model, _reference(), IMAGE_SHAPE, result, "keras.applications'", _hints)
+    reference = _reference()
+    try:
+        compare_layer_outputs(model, reference, IMAGE_SHAPE, result, "keras.applications'", _hints)
+    finally:
+        reference = None  # the reference network goes with this check
+        release_memory()  # and its memory goes back to the system, not only to Python (resnet_widgets/memory.py)
 
 
 def _hints(name, key):

@@ -33,7 +33,7 @@ def stage_layers(model) -> dict:
     return names
 
 
-def feature_maps(model, images, stages=STAGES) -> dict:
+def feature_maps(model, images, stages=STAGES, batch_size=None, pooled=False) -> dict:
     """The activations of each stage of a ResNet for a batch of images.
 
     Args:
@@ -41,23 +41,38 @@ def feature_maps(model, images, stages=STAGES) -> dict:
         images: (N, height, width, channels), prepared as the model expects them.
         stages: which of "conv1" (the stem's convolution), "conv2" .. "conv5" (at strides 2, 4, 8, 16, 32 in
             the ImageNet layout; 1, 1, 2, 4, 8 in the course's small ResNet).
+        batch_size: images per forward pass; None runs them all at once. Every layer's activations for a whole
+            batch exist during its pass, so hundreds of images at once cost hundreds of MB more than the maps
+            returned (a 2 GB Binder session feels it); the maps are the same either way.
+        pooled: True averages each map over its locations as each batch is computed (one value per channel, as
+            the network's own global pooling does), so only (N, c) vectors are ever held for all the images.
 
     Returns:
-        {stage: (N, h, w, c) float32 array}, in the order of `stages`.
+        {stage: (N, h, w, c) float32 array}, in the order of `stages`; with pooled=True {stage: (N, c) float64
+        array}, each the mean over h and w.
 
     Raises:
         ValueError, TypeError: an unknown stage (the message lists the model's stages), bad images
-            (shape, dtype), or a model without ResNet layer names.
+            (shape, dtype), a batch_size that is not a whole number >= 1, or a model without ResNet layer names.
     """
     model = _model_of(model, weights=None, input_shape=None)
     images = _check_images(model, images)
+    if batch_size is not None:
+        batch_size = arguments.positive_int("batch_size", batch_size, meaning="images per forward pass")
+    pooled = arguments.boolean("pooled", pooled, meaning="average each map over its locations")
     available = stage_layers(model)
     wanted = _check_levels(stages, available, model)
     unfolded = unfold(model, input_shape=images.shape[1:])
     probe = keras.Model(unfolded.input, [unfolded.tensors[available[s]] for s in wanted])
-    outputs = probe(images, training=False)
-    outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
-    return {stage: np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float32) for stage, out in zip(wanted, outputs)}
+    step = len(images) if batch_size is None else batch_size
+    parts = {stage: [] for stage in wanted}
+    for start in range(0, len(images), max(step, 1)):
+        outputs = probe(images[start : start + step], training=False)
+        outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+        for stage, out in zip(wanted, outputs):
+            maps = np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float32)
+            parts[stage].append(maps.mean(axis=(1, 2), dtype=np.float64) if pooled else maps)
+    return {stage: np.concatenate(arrays) if len(arrays) > 1 else arrays[0] for stage, arrays in parts.items()}
 
 
 def strongest_channels(feature_map, count):

@@ -81,7 +81,7 @@ class LayerGradients:
     layer: str
 
 
-def grad_cam(model, images, class_index=None, layer="auto") -> GradCam:
+def grad_cam(model, images, class_index=None, layer="auto", batch_size=None) -> GradCam:
     """Grad-CAM heatmaps of `model` for `images`.
 
     Args:
@@ -94,17 +94,21 @@ def grad_cam(model, images, class_index=None, layer="auto") -> GradCam:
         layer: "auto" (the last stage output: conv5_block3_out, post_relu for V2; in a model without
             ResNet names, the last layer with a 4-D output), or the name of any layer with a 4-D output,
             also inside a nested model.
+        batch_size: images per forward and backward pass; None takes them all at once. The backward pass keeps
+            every layer's activations of its batch (about 0.2 GB per 224x224 image in ResNet50), so a few photos
+            at a time keep a 2 GB Binder session safe; the heatmaps are the same either way.
 
     Returns:
         A `GradCam` (heatmaps, class_index, scores, layer, raw).
 
     Raises:
-        TypeError: `images` is not an array of numbers, `class_index` not whole numbers, `layer` not a str.
+        TypeError: `images` is not an array of numbers, `class_index` not whole numbers, `layer` not a str,
+            `batch_size` not a whole number.
         ValueError: images of the wrong shape for the model; a class index outside 0..classes-1 (the
             message names the range); an unknown layer name (the message lists the valid ones), or a layer
-            without a 4-D output; a model whose output is not (batch, classes).
+            without a 4-D output; a model whose output is not (batch, classes); a batch_size below 1.
     """
-    measured = activations_and_gradients(model, images, class_index, layer)
+    measured = activations_and_gradients(model, images, class_index, layer, batch_size)
     raw = weight_feature_maps(measured.activations, measured.gradients)
     peak = raw.max(axis=(1, 2), keepdims=True)
     heatmaps = np.where(peak > _EPSILON, raw / np.maximum(peak, _EPSILON), 0.0)
@@ -130,7 +134,7 @@ def weight_feature_maps(activations, gradients):
     return np.maximum(np.einsum("nhwk,nk->nhw", np.asarray(activations, np.float32), weights), 0.0)  # eq. 2
 
 
-def activations_and_gradients(model, images, class_index=None, layer="auto") -> LayerGradients:
+def activations_and_gradients(model, images, class_index=None, layer="auto", batch_size=None) -> LayerGradients:
     """The first half of Grad-CAM: a layer's activations, and the gradient of a class score for them.
 
     Arguments and errors as `grad_cam`. Returns a `LayerGradients`.
@@ -138,9 +142,25 @@ def activations_and_gradients(model, images, class_index=None, layer="auto") -> 
     images = _check_images(model, images)
     if not isinstance(layer, str):
         raise TypeError(f"layer must be 'auto' or a layer name (str); received layer={layer!r}")
+    if batch_size is not None:
+        batch_size = arguments.positive_int("batch_size", batch_size, meaning="images per forward and backward pass")
     probe = _probe(model, images.shape[1:], layer)
+    chosen = _check_class_index(class_index, len(images), probe.classes)
+    step = batch_size or max(len(images), 1)
+    parts = [_measure(probe, images[start : start + step], None if chosen is None else chosen[start : start + step])
+             for start in range(0, len(images), step)]
+    return LayerGradients(
+        activations=np.concatenate([part[0] for part in parts]),
+        gradients=np.concatenate([part[1] for part in parts]),
+        scores=np.concatenate([part[2] for part in parts]),
+        class_index=np.concatenate([part[3] for part in parts]),
+        layer=probe.layer,
+    )
+
+
+def _measure(probe, images, chosen):
+    """One forward and backward pass: (activations, gradients, scores, class explained), as numpy arrays."""
     classes = probe.classes
-    chosen = _check_class_index(class_index, len(images), classes)
     zeros = np.zeros((len(images),) + probe.activation_shape, dtype=np.float32)
     target = None if chosen is None else np.eye(classes, dtype=np.float32)[chosen]
 
@@ -155,13 +175,8 @@ def activations_and_gradients(model, images, class_index=None, layer="auto") -> 
 
     (activations, scores), gradients = outputs_and_input_gradient(probe.model, [images, zeros], score, wrt=1)
     explained = np.argmax(scores, axis=-1) if chosen is None else chosen
-    return LayerGradients(
-        activations=np.asarray(activations, dtype=np.float32),
-        gradients=np.asarray(gradients, dtype=np.float32),
-        scores=np.asarray(scores, dtype=np.float32),
-        class_index=np.asarray(explained, dtype=np.int64),
-        layer=probe.layer,
-    )
+    return (np.asarray(activations, dtype=np.float32), np.asarray(gradients, dtype=np.float32),
+            np.asarray(scores, dtype=np.float32), np.asarray(explained, dtype=np.int64))
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from keras import layers, regularizers
 
 from .. import arguments
 from ..data import augmentation_layers
+from ..memory import release_memory
 from ..models import basic_block
 
 
@@ -134,7 +135,11 @@ def train_regimes(x_train, y_train, x_val, y_val, regimes=None, epochs=30, batch
     keras.utils.set_random_seed(seed)
     model.fit(x_train, {key: y_train for key in keys}, epochs=epochs, batch_size=batch_size, verbose=0,
               callbacks=[recorder])
-    return {name: recorder.curves[key] for name, key in zip(regimes, keys)}
+    curves = {name: recorder.curves[key] for name, key in zip(regimes, keys)}
+    # The networks are done with: give their memory back, not only to Python (a 2 GB Binder session; memory.py).
+    del model, recorder
+    release_memory()
+    return curves
 
 
 def side_by_side(input_shape, classes, regimes, seed=0):

@@ -1,45 +1,16 @@
-"""Verified downloads into the cache, with a timeout on every request and one clear error when they fail.
-
-    path, downloaded = fetch(url, "resnet50_weights_tf_dim_ordering_tf_kernels.h5", subdir="models",
-                             file_hash="2cb9...", algorithm="md5")
-
-What it guarantees:
-- A file already in the cache is used when it matches its checksum; one that does not (a download cut
-  short, a corrupted disk) is removed and fetched again.
-- The download streams into a hidden temporary file beside the target, hashed on the way, and is renamed
-  into place only once it matches: nothing half-written or wrong ever sits under the final name.
-- RESNET_LAB_OFFLINE refuses before any socket is opened. A reachability probe turns an absent network
-  into one quick, clear error. Every request carries a timeout (RESNET_LAB_NETWORK_TIMEOUT), so a
-  firewall that swallows packets fails the download instead of hanging the kernel. Neither is retried:
-  an absent or silent network does not come back in a second. A download cut short, or one that fails its
-  checksum, is tried again.
-- Every failure is a DownloadError naming what failed, the URL, the checksum and the exact path where a
-  copy fetched by hand is picked up.
-
-Why not keras.utils.get_file, which the package used before and whose job this is: it downloads with
-urllib's urlretrieve, which takes no timeout, and the only ways to give it one are process-wide
-(socket.setdefaulttimeout, urllib.request.install_opener), which would change every socket of every thread
-in the kernel. It also writes straight to the final name (a killed kernel leaves a partial file there) and
-leaves a file that failed its hash in place. We keep its conventions instead: the same cache layout
-(<root>/<subdir>/<name>), md5 or sha256 checksums, and the same "URL fetch failure on ..." words, so files
-are shared with Keras both ways.
-"""
-
-import http.client
+import contextlib
+import logging
 import os
-import socket
-import urllib.error
+import shutil
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from .atomic import fsync_folder, remove_stale_temporaries, temporary_sibling
 from .cache import OFFLINE_VARIABLE, cache_file, offline
 from .hashing import file_digest
 from .network import TIMEOUT_VARIABLE, network_timeout, unreachable_reason
 
 ALGORITHMS = ("sha256", "md5")
-PART = "part"  # suffix of the temporary file a download streams into
 CHUNK = 1 << 16
 
 
@@ -119,29 +90,17 @@ def fetch(url, file_name, *, subdir, file_hash, algorithm="sha256", what=None, s
         raise failure(unreachable)  # no retry: an absent network does not come back in a second
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(path, PART)
     timeout = network_timeout()
     tries = max(1, int(attempts))
     reason = "no attempt made"
     for _ in range(tries):
-        temporary = temporary_sibling(path, PART)
         try:
-            digest, received = _download(url, temporary, algorithm, timeout, what)
-            if digest != expected:
-                reason = (
-                    f"the downloaded file failed its {algorithm} check (got {digest}, {received:,} bytes: "
-                    "truncated or corrupted) and was removed"
-                )
-                continue
-            os.replace(temporary, path)
-            fsync_folder(path.parent)
+            _download(url, path, algorithm, expected, timeout, what)
             return path, True
         except _TimedOut as error:
             raise failure(str(error)) from None  # no retry: a host that went silent once would cost the wait again
         except _Failed as error:
             reason = str(error)
-        finally:
-            temporary.unlink(missing_ok=True)
     raise failure(f"{reason} (after {tries} attempts)" if tries > 1 else reason)
 
 
@@ -153,38 +112,83 @@ class _TimedOut(_Failed):
     """The host stopped answering for the whole timeout."""
 
 
-def _download(url, target, algorithm, timeout, what):
-    """Stream `url` into `target` with `timeout` on every blocking step; return (hex digest, bytes)."""
-    import hashlib
+def _download(url, path, algorithm, expected, timeout, what):
+    """One attempt: pooch fetches `url` into a temporary file beside `path`, checks it, and moves it into place.
 
-    digest = hashlib.new(algorithm)
-    received = 0
+    Raises:
+        _TimedOut: the host sent nothing for `timeout` seconds.
+        _Failed: any other failure, in a few words (the temporary file is gone).
+    """
+    import pooch
+    import requests
+
+    seen = {}  # what the downloader wrote, for the message when the checksum fails
+
+    def download(source, output_file, pooch_instance):
+        if urllib.parse.urlsplit(source).scheme == "file":
+            _copy_local_file(source, output_file)
+        else:
+            bar = _progress(what)
+            try:
+                pooch.HTTPDownloader(timeout=timeout, chunk_size=CHUNK, progressbar=False if bar.disable else bar)(
+                    source, output_file, pooch_instance)
+            finally:
+                bar.close()
+        seen.update(size=os.path.getsize(output_file), digest=file_digest(output_file, algorithm))
+
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, open(target, "wb") as out:
-            declared = _declared_length(response)
-            with _progress(declared, what) as bar:
-                for chunk in iter(lambda: response.read(CHUNK), b""):
-                    out.write(chunk)
-                    digest.update(chunk)
-                    received += len(chunk)
-                    bar.update(len(chunk))
-            out.flush()
-            os.fsync(out.fileno())
-    except urllib.error.HTTPError as error:  # Keras' words, so messages read the same as get_file's
-        raise _Failed(f"URL fetch failure on {url}: {error.code} -- {error.reason}") from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, (socket.timeout, TimeoutError)):
-            raise _TimedOut(_silent(url, timeout)) from None
-        raise _Failed(f"URL fetch failure on {url}: {error.errno} -- {error.reason}") from None
-    except (socket.timeout, TimeoutError):
+        with _quiet(pooch.get_logger()):
+            pooch.retrieve(url, known_hash=f"{algorithm}:{expected}", fname=path.name, path=path.parent,
+                           downloader=download)
+    except requests.exceptions.HTTPError as error:  # Keras' words, so messages read the same as get_file's
+        response = error.response
+        raise _Failed(f"URL fetch failure on {url}: {response.status_code} -- {response.reason}") from None
+    except requests.exceptions.Timeout:
         raise _TimedOut(_silent(url, timeout)) from None
-    except http.client.IncompleteRead as error:
-        raise _Failed(f"the download was cut short after {received + len(error.partial):,} bytes") from None
-    except (OSError, http.client.HTTPException) as error:
+    except requests.exceptions.ChunkedEncodingError as error:  # the body ended before its Content-Length
+        raise _Failed(f"the download was cut short ({_first_line(error)})") from None
+    except requests.exceptions.ConnectionError as error:
+        if _is_read_timeout(error):  # a stall mid-body reaches us as a ConnectionError
+            raise _TimedOut(_silent(url, timeout)) from None
+        raise _Failed(f"URL fetch failure on {url}: {_first_line(error)}") from None
+    except requests.exceptions.RequestException as error:
+        raise _Failed(f"{type(error).__name__}: {_first_line(error)}") from None
+    except ValueError:  # pooch: the hash did not match, and it removed the file
+        if "digest" not in seen:
+            raise
+        raise _Failed(
+            f"the downloaded file failed its {algorithm} check (got {seen['digest']}, {seen['size']:,} bytes: "
+            "truncated or corrupted) and was removed"
+        ) from None
+    except OSError as error:
         raise _Failed(f"{type(error).__name__}: {error}".strip()) from None
-    if declared is not None and received < declared:
-        raise _Failed(f"the download was cut short ({received:,} of {declared:,} bytes)")
-    return digest.hexdigest(), received
+
+
+def _copy_local_file(url, output_file):
+    """pooch's downloader protocol for file:// URLs (a local mirror): copy the file as it is."""
+    source = urllib.request.url2pathname(urllib.parse.urlsplit(url).path)
+    shutil.copyfile(source, output_file)
+
+
+def _is_read_timeout(error):
+    import urllib3
+
+    return any(isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in error.args)
+
+
+def _first_line(error):
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+@contextlib.contextmanager
+def _quiet(logger):
+    """pooch logs every download at INFO to stderr; a notebook must show no stderr (our progress bar says it)."""
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _silent(url, timeout):
@@ -193,16 +197,13 @@ def _silent(url, timeout):
             f"(timed out; {TIMEOUT_VARIABLE} sets how long to wait)")
 
 
-def _declared_length(response):
-    try:
-        return int(response.headers["Content-Length"])
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
+def _progress(what):
+    """A progress bar (tqdm.auto: a widget in notebooks, a text line in a terminal, off when logged).
 
-
-def _progress(total, what):
-    """A progress bar (tqdm.auto: a widget in notebooks, a text line in a terminal, silent when logged)."""
+    pooch sets its total from the response; total=1 until then, because pooch asks `if progressbar:`, which is
+    an error for a tqdm bar without a total.
+    """
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc=f"Downloading {what}",
+    return tqdm(total=1, unit="B", unit_scale=True, unit_divisor=1024, desc=f"Downloading {what}",
                 disable=None, leave=False)

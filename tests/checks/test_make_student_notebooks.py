@@ -7,8 +7,6 @@ import pytest
 
 from ..scripts import load_script
 
-pytestmark = pytest.mark.backend_neutral
-
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISE_NOTEBOOKS = ("02_identity_block.ipynb", "03_convolutional_block.ipynb", "04_assembling_resnet50.ipynb")
 

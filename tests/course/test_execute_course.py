@@ -1,11 +1,8 @@
 """scripts/execute_course.py writes what a browser would write back, and keeps only small widget state."""
 
 import nbformat
-import pytest
 
 from ..scripts import load_script
-
-pytestmark = pytest.mark.backend_neutral
 
 script = load_script("execute_course")
 

@@ -4,11 +4,8 @@ import re
 from pathlib import Path
 
 import nbformat
-import pytest
 
 from ..scripts import load_script
-
-pytestmark = pytest.mark.backend_neutral
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"

@@ -13,8 +13,6 @@ from resnet_widgets.data.selection import stratified_take
 
 from .datafiles import REPO_DATASETS
 
-pytestmark = pytest.mark.backend_neutral
-
 SUBSET = REPO_DATASETS / "fashion_mnist_subset"
 DEBIAN = "/usr/share/datasets/fashion-mnist"
 

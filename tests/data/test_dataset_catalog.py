@@ -7,9 +7,6 @@ import pytest
 
 from resnet_widgets.data import catalog, catalog_entry, dataset_names
 
-pytestmark = pytest.mark.backend_neutral
-
-
 def test_catalog_lists_fashion_mnist_tf_flowers_and_folder():
     assert dataset_names() == ["fashion_mnist", "folder", "tf_flowers"]
 

@@ -14,8 +14,6 @@ from resnet_widgets.data.cache import cache_key, read_cache, write_cache
 
 from .datafiles import jpeg_bytes, make_image_folder
 
-pytestmark = pytest.mark.backend_neutral
-
 REPO = Path(__file__).resolve().parents[2]
 
 

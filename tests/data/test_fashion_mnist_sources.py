@@ -13,8 +13,6 @@ from resnet_widgets.io import cache_root
 
 from .datafiles import FASHION_NAMES, REPO_DATASETS, write_fashion_files
 
-pytestmark = pytest.mark.backend_neutral
-
 DEBIAN = "/usr/share/datasets/fashion-mnist"
 CLASS_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 

@@ -11,9 +11,6 @@ from resnet_widgets.data import SkippedImagesWarning, decode_image, load_dataset
 
 from .datafiles import jpeg_bytes, make_image_folder, photo
 
-pytestmark = pytest.mark.backend_neutral
-
-
 def add_bad_files(folder):
     """The unreadable files tutorials trip over, in one class folder. Returns {name: expected reason start}."""
     good = jpeg_bytes(48, 64, seed=7)

@@ -8,9 +8,6 @@ import pytest
 
 from resnet_widgets.data import UnsafeArchiveError, extract_archive
 
-pytestmark = pytest.mark.backend_neutral
-
-
 def make_tar(path, members):
     """members: list of (name, kind, payload) with kind file / dir / symlink / hardlink / fifo."""
     with tarfile.open(path, "w:gz") as archive:

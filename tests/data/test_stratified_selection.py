@@ -1,11 +1,8 @@
 """Splits and limits are stratified, seeded and deterministic; class filters re-index labels."""
 
 import numpy as np
-import pytest
 
 from resnet_widgets.data.selection import filter_classes, stratified_split, stratified_take
-
-pytestmark = pytest.mark.backend_neutral
 
 LABELS = np.repeat(np.arange(3), [50, 30, 20])
 

@@ -13,8 +13,6 @@ from resnet_widgets.io import cache_root
 
 from .datafiles import jpeg_bytes
 
-pytestmark = pytest.mark.backend_neutral
-
 CLASSES = ["daisy", "dandelion", "roses", "sunflowers", "tulips"]
 
 

@@ -1,4 +1,4 @@
-"""Downloads go through keras.utils.get_file with sha256; bad files are removed and fetched again, and
+"""Downloads go through resnet_widgets.io (pooch) with sha256; bad files are removed and fetched again, and
 failures say what failed, the URL, and where a file fetched by hand is picked up."""
 
 import hashlib
@@ -7,8 +7,6 @@ import pytest
 
 from resnet_widgets.data import DownloadError, fetch_file
 from resnet_widgets.io import cache_file
-
-pytestmark = pytest.mark.backend_neutral
 
 GOOD = b"the real archive " * 1000
 GOOD_SHA = hashlib.sha256(GOOD).hexdigest()

@@ -8,9 +8,6 @@ from keras import layers
 
 from resnet_widgets.diagram import model_graph
 
-pytestmark = pytest.mark.backend_neutral
-
-
 def learner_identity_block():
     """What a learner writes in the identity-block lesson, with names of their own choosing."""
     inputs = keras.Input((8, 8, 16), name="picture")

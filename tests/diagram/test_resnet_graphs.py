@@ -9,8 +9,6 @@ import pytest
 from resnet_widgets.diagram import model_graph
 from resnet_widgets.models import ResNet50, ResNet50V2, ResNet101, ResNet101V2, ResNet152, ResNet152V2
 
-pytestmark = pytest.mark.backend_neutral
-
 # Stage depths of the family (He et al. 2015, table 1); the residual block counts follow from them.
 STAGE_DEPTHS = {
     ResNet50: (3, 4, 6, 3), ResNet101: (3, 4, 23, 3), ResNet152: (3, 8, 36, 3),

@@ -12,9 +12,6 @@ from resnet_widgets.diagram.text import format_count, format_shape, num, text_wi
 from resnet_widgets.diagram.palette import STYLES
 from resnet_widgets.models import ResNet50, ResNet50V2, ResNet152V2
 
-pytestmark = pytest.mark.backend_neutral
-
-
 @pytest.fixture(scope="module")
 def resnet50_scene():
     return diagram_scene(model_graph(ResNet50(weights=None)))

@@ -12,8 +12,6 @@ import pytest
 
 from .executed import executed_notebook
 
-pytestmark = pytest.mark.backend_neutral
-
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 

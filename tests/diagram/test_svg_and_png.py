@@ -15,7 +15,6 @@ from resnet_widgets.diagram.palette import FAMILY_COLOURS, PROJECTION
 from resnet_widgets.diagram.svg import NATURAL_MAX_WIDTH
 from resnet_widgets.models import ResNet50
 
-pytestmark = pytest.mark.backend_neutral
 SVG = "{http://www.w3.org/2000/svg}"
 
 

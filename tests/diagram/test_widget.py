@@ -14,9 +14,6 @@ import resnet_widgets.diagram as diagram_package
 from resnet_widgets.diagram import ArchitectureDiagram, diagram_scene, explore, model_graph, to_svg
 from resnet_widgets.diagram.variant_explorer import VARIANTS, build_variant, summary_html
 
-pytestmark = pytest.mark.backend_neutral
-
-
 def residual_model(width=4, name="learner_block", projection=False):
     inputs = keras.Input((8, 8, 4), name="x")
     shortcut = layers.Conv2D(width, 1, name="proj")(inputs) if projection else inputs

@@ -3,10 +3,7 @@
 import base64
 
 import nbformat
-import pytest
 from nbclient import NotebookClient
-
-pytestmark = pytest.mark.backend_neutral
 
 WIDGET = '''
 import ipywidgets as widgets

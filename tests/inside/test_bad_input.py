@@ -107,6 +107,18 @@ def test_feature_maps_lists_the_stages_of_the_model(resnet50, images):
         feature_maps(resnet50, images, stages=("conv6",))
 
 
+@pytest.mark.parametrize("batch_size, error", [(0, ValueError), (2.5, TypeError)])
+@pytest.mark.parametrize("function", [feature_maps, grad_cam], ids=lambda f: f.__name__)
+def test_a_bad_batch_size_is_named(resnet50, images, function, batch_size, error):
+    with pytest.raises(error, match="batch_size must be an integer >= 1"):
+        function(resnet50, images, batch_size=batch_size)
+
+
+def test_feature_maps_wants_pooled_as_a_bool(resnet50, images):
+    with pytest.raises(TypeError, match="pooled must be True or False"):
+        feature_maps(resnet50, images, pooled="yes")
+
+
 def test_overlay_checks_alpha_and_the_heatmap_shape():
     with pytest.raises(ValueError, match="alpha must be a number >= 0.0 and <= 1.0"):
         overlay(np.zeros((8, 8)), np.zeros((2, 2)), alpha=2)

@@ -28,6 +28,22 @@ def test_each_stage_halves_the_map_and_widens_the_channels(resnet50, images):
     }
 
 
+def test_maps_computed_in_batches_equal_the_maps_computed_at_once(resnet50, images):
+    whole = feature_maps(resnet50, images, stages=("conv1", "conv4"))
+    batched = feature_maps(resnet50, images, stages=("conv1", "conv4"), batch_size=1)
+    for stage in whole:
+        assert batched[stage].shape == whole[stage].shape
+        np.testing.assert_allclose(batched[stage], whole[stage], atol=1e-5)
+
+
+def test_pooled_maps_are_the_maps_averaged_over_their_locations(resnet50, images):
+    maps = feature_maps(resnet50, images, stages=("conv2", "conv5"))
+    pooled = feature_maps(resnet50, images, stages=("conv2", "conv5"), batch_size=1, pooled=True)
+    for stage in maps:
+        assert pooled[stage].shape == (len(images), maps[stage].shape[-1])
+        np.testing.assert_allclose(pooled[stage], maps[stage].mean(axis=(1, 2)), atol=1e-5)
+
+
 def test_stage_maps_are_the_backbone_levels(resnet50v2, images):
     maps = feature_maps(resnet50v2, images, stages=("conv2", "conv5"))
     levels = backbone(resnet50v2, levels=("C2", "C5"))(images)

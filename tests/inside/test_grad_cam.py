@@ -138,3 +138,12 @@ def test_a_layer_inside_a_residual_block_can_be_explained(resnet50, images):
 def test_the_same_model_asked_twice_gives_the_same_heatmaps(resnet50, images):
     first, second = grad_cam(resnet50, images), grad_cam(resnet50, images)
     np.testing.assert_array_equal(first.heatmaps, second.heatmaps)
+
+
+@pytest.mark.parametrize("class_index", [None, [1, 3]])
+def test_one_image_at_a_time_gives_the_heatmaps_of_the_whole_batch(resnet50, images, class_index):
+    whole = grad_cam(resnet50, images, class_index=class_index)
+    one_by_one = grad_cam(resnet50, images, class_index=class_index, batch_size=1)
+    np.testing.assert_array_equal(one_by_one.class_index, whole.class_index)
+    np.testing.assert_allclose(one_by_one.scores, whole.scores, atol=1e-4)
+    np.testing.assert_allclose(one_by_one.heatmaps, whole.heatmaps, atol=1e-4)

@@ -7,9 +7,6 @@ from resnet_widgets.checks import check_grad_cam_weighting
 from resnet_widgets.checks.grad_cam import _fixed_inputs, reference_weighting
 from resnet_widgets.inside import weight_feature_maps
 
-pytestmark = pytest.mark.backend_neutral
-
-
 def correct(activations, gradients):
     alpha = gradients.mean(axis=(0, 1))
     return np.maximum((activations * alpha).sum(axis=-1), 0)

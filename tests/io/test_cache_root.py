@@ -12,9 +12,6 @@ from resnet_widgets.models import weights as weights_module
 
 from .helpers import md5_of, sha256_of
 
-pytestmark = pytest.mark.backend_neutral
-
-
 def test_the_root_is_the_argument_then_resnet_lab_cache_dir_then_keras_home_then_home(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("RESNET_LAB_CACHE_DIR")
@@ -58,19 +55,19 @@ def test_weights_and_datasets_are_downloaded_into_one_cache_root(isolated_cache,
     assert weights_module.cache_path(weights_file) == str(weights)  # the path the messages print
 
 
-def test_a_download_streams_into_a_hidden_temporary_and_a_dead_writers_leftover_is_removed(isolated_cache,
-                                                                                            http_server):
+def test_a_download_leaves_only_the_verified_file_and_a_failed_one_leaves_nothing(isolated_cache, http_server):
+    """pooch streams into a temporary file beside the target and renames it only once it matches."""
     served, base_url = http_server
     (served / "f.bin").write_bytes(b"payload")
     folder = isolated_cache / "datasets"
-    folder.mkdir(parents=True)
-    leftover = folder / ".f.bin.999999999.abcd.part"  # a writer killed mid-download; no such process
-    leftover.write_bytes(b"half")
 
     path, _ = io.fetch(base_url + "f.bin", "f.bin", subdir="datasets", file_hash=sha256_of(b"payload"))
-
     assert sorted(p.name for p in folder.iterdir()) == ["f.bin"]
     assert path.read_bytes() == b"payload"
+
+    with pytest.raises(io.DownloadError, match="failed its sha256 check"):
+        io.fetch(base_url + "f.bin", "other.bin", subdir="datasets", file_hash=sha256_of(b"something else"))
+    assert sorted(p.name for p in folder.iterdir()) == ["f.bin"]  # neither other.bin nor a temporary
 
 
 def test_an_unknown_checksum_algorithm_is_refused_by_name():

@@ -10,9 +10,6 @@ from resnet_widgets.models import weights as weights_module
 
 from .helpers import call_or_report_a_hang, sha256_of, wait_for_connections
 
-pytestmark = pytest.mark.backend_neutral
-
-
 @pytest.fixture
 def offline(monkeypatch):
     monkeypatch.setenv("RESNET_LAB_OFFLINE", "1")

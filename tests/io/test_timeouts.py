@@ -12,8 +12,6 @@ from resnet_widgets.models import weights as weights_module
 
 from .helpers import call_or_report_a_hang, sha256_of, wait_for_connections
 
-pytestmark = pytest.mark.backend_neutral
-
 TIMEOUT_S = 0.5
 
 

@@ -9,8 +9,6 @@ from resnet_widgets.models.costs import (
     Cost, basic_block_cost, bottleneck_cost, cost_breakdown, head_cost, stem_cost, variant_cost,
 )
 
-pytestmark = pytest.mark.backend_neutral
-
 # DESIGN.md section 2: keras.applications' counts with the top.
 KERAS_PARAMS = {
     "ResNet50": 25_636_712, "ResNet101": 44_707_176, "ResNet152": 60_419_944,

@@ -7,9 +7,10 @@ is then run the way JupyterLab's "Run All" runs it (nbclient: cell after cell, s
 - a copy without exercises (00, 07, 08) must be the course notebook's code unchanged.
 Then the solutions are filled back into each copy, which must give back the course notebook's code exactly, cell
 by cell. Such a copy, and a copy without exercises, differ from the course notebook only in having no outputs,
-so the run that proves they run to the end is `make test`'s nbval run of course/ itself, which also compares the
-checked outputs. (Executing them a second time here doubled those notebooks' share of CI's time and could find
-nothing more: nbval of a notebook without outputs only checks that no cell raises.)
+so the run that proves they run to the end is `make test`'s one run of each course notebook, in JupyterLab
+(tests/ui/course_notebooks.py), which also compares the checked outputs. (Executing them a second time here
+doubled those notebooks' share of CI's time and could find nothing more: a run of a notebook without outputs only
+checks that no cell raises.)
 """
 
 import re

@@ -1,5 +1,9 @@
 """Every course notebook, run in JupyterLab in Chromium as a learner runs it, in fast mode: the shared part.
 
+This is the one run of each notebook in CI: nbval does not run them again. The run's outputs, read from
+JupyterLab's notebook model, are compared with the committed ones by nbval's own comparison
+(tests/checked_outputs.py: the cells marked # NBVAL_CHECK_OUTPUT, as `pytest --nbval-lax` compares them).
+
 The tests are the test_course_notebooks_*.py modules, one per GROUP, so that pytest-xdist (which keeps a
 module on one worker) can run the long notebooks side by side; a notebook that no group names joins "rest"
 (new notebooks join by being in course/). Each runs all cells and then
@@ -11,7 +15,8 @@ checks what a learner would see:
     - every widget output carries a static picture (a PNG) and a text line without a memory address,
       for untrusted notebooks, GitHub and nbviewer;
     - nothing in an output area wider than the area itself (scrollWidth <= clientWidth);
-and saves a screenshot of the whole notebook as test-artifacts/ui/course_<notebook>.png.
+    - every checked output equal to the committed one (nbval's comparison);
+and saves the executed notebook as test-artifacts/ui/executed/<notebook>, and a screenshot of the whole notebook as test-artifacts/ui/course_<notebook>.png.
 
 The server is started the way `make lab` starts it (scripts/start_lab.py) on a copy of course/, with
 RESNET_COURSE_MODE=fast and without the harness' TF_CPP_MIN_LOG_LEVEL, so kernels print what a
@@ -21,6 +26,9 @@ learner's kernel prints. Run times are printed and saved to test-artifacts/ui/co
 import json
 import time
 
+import nbformat
+
+from ..checked_outputs import checked_output_problems
 from .course_lab import COURSE, OPENING_RACE, shut_down_kernels, start_course_lab
 from .harness import artifact_path, new_page, open_notebook, run_all_cells, save_artifact, save_screenshot, unexpected_browser_errors
 
@@ -163,6 +171,20 @@ def stored_widgets_without_state(path) -> list[str]:
 # which always open on that error, are caught by stored_widgets_without_state.
 
 
+def outputs_against_the_committed_notebook(page, course_lab, name) -> list[str]:
+    """nbval's verdict on this run: the notebook as JupyterLab saves it after "Run All", against the committed file.
+
+    JupyterLab saves it through the server (as a learner's Ctrl+S does) into the server's copy of course/; that
+    file is also kept as test-artifacts/ui/executed/<name>, so a failure can be opened and diffed."""
+    page.evaluate("async () => { await window.jupyterapp.shell.currentWidget.context.save(); }")
+    executed = nbformat.read(course_lab.root_dir / name, as_version=4)
+    path = artifact_path(f"executed/{name}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(executed, path)
+    committed = nbformat.read(COURSE / name, as_version=4)
+    return [f"checked output (nbval): {problem}" for problem in checked_output_problems(committed, executed)]
+
+
 def run_course_notebook(course_lab, browser, name):
     """Open `name` in the course's JupyterLab, run all its cells, and assert what a learner sees (module docstring)."""
     problems = stored_widgets_without_state(COURSE / name)
@@ -187,6 +209,7 @@ def run_course_notebook(course_lab, browser, name):
             pass
         problems += problems_in(page.evaluate(READ_CELLS_JS))
         problems += [f"while running: {error}" for error in unexpected_browser_errors(page)]
+        problems += outputs_against_the_committed_notebook(page, course_lab, name)
         screenshot_whole_notebook(page, name)
     finally:
         page.context.close()
