@@ -23,13 +23,14 @@ def map_minutes():
     """{notebook number: minutes} from the table in 00's "The map"."""
     notebook = nbformat.read(COURSE / "00_start_here.ipynb", as_version=4)
     table = next(c.source for c in notebook.cells if c.source.startswith("## The map"))
-    rows = re.findall(r"^\| (\d\d)(?:, \d\d)? · [^|]+\|[^|]+\| (\d+) min \|", table, re.M)
+    rows = re.findall(r"^\| (\d\d[a-z]?)(?:, \d\d[a-z]?)? · [^|]+\|[^|]+\| (\d+) min \|", table, re.M)
     return {number: int(minutes) for number, minutes in rows}
 
 
 def test_the_map_and_every_notebook_state_the_same_time():
     on_map = map_minutes()
-    notebooks = {p.name[:2]: p for p in COURSE.glob("[0-9][0-9]_*.ipynb") if p.name[:2] != "00"}
+    # Keyed by the part before the first "_": 01a, 01b, 02, ..., 06b, ...
+    notebooks = {p.name.split("_")[0]: p for p in COURSE.glob("[0-9][0-9]*_*.ipynb") if not p.name.startswith("00")}
     for number, path in sorted(notebooks.items()):
         assert number in on_map, f"00's map gives no time for {path.name}"
         assert on_map[number] == stated_minutes(path), f"{path.name} says {stated_minutes(path)} min, the map " \
