@@ -60,15 +60,17 @@ CONFIGS = {
     "recorded": {
         "depths": (20, 56),
         "width": 16,
-        "train_size": 10_000,
+        # 30,000 images for 5 epochs: on 10,000 for 15 epochs the 20-layer residual net fitted 99.9% of its
+        # training images (docs/BENCHMARKS.md), and a comparison at that floor says nothing.
+        "train_size": 30_000,
         "val_size": 2000,
         "probe_size": 2000,
-        "epochs": 15,
+        "epochs": 5,
         "batch_size": 128,
         "downsample": 2,
         "learning_rate": 0.05,
         "schedule": "cosine",
-        "warmup_steps": 79,  # one epoch of 10,000 images at a tenth of the rate (the paper's remedy, section 4.2)
+        "warmup_steps": 100,  # at a tenth of the rate: the paper's remedy for its deepest net (section 4.2)
         "weight_decay": 1e-4,
         "seeds": (0, 1, 2),
         "xla": False,
