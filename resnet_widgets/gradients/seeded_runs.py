@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
+from ..optimizer_state import reset_optimizer
 from .networks import reseed
 
 
@@ -81,16 +82,6 @@ def _no_retracing_warnings():
         logger.setLevel(previous)
 
 
-def reset_optimizer(optimizer):
-    """The optimizer's state back to zero: the step count (and with it a schedule) and every slot (the momenta).
-
-    A learning rate held as a variable (a float, not a schedule) is the setting, not state, and stays.
-    """
-    for variable in optimizer.variables:
-        if variable.name != "learning_rate":
-            variable.assign(keras.ops.zeros(variable.shape, variable.dtype))
-
-
 def train_over_seeds(model, optimizer, arrays, seeds, epochs, batch_size, *, jit_compile="auto", first_steps=8,
                      on_epoch=None):
     """Train `model` from each seed in turn and record its errors.
@@ -131,8 +122,7 @@ def first_losses(model, optimizer, x_train, y_train, seed, batch_size, steps, *,
     """
     _compile(model, optimizer, jit_compile)
     reseed(model, seed)
-    if optimizer.built:
-        reset_optimizer(optimizer)
+    reset_optimizer(optimizer)
     order = next(epoch_orders(seed, len(x_train)))
     recorder = _FirstLosses(steps)
     with _no_retracing_warnings():
@@ -155,8 +145,7 @@ def _train_one_seed(model, optimizer, arrays, seed, epochs, batch_size, first_st
     x_train, y_train, x_val, y_val, x_probe, y_probe = arrays
     start = time.perf_counter()
     reseed(model, seed)
-    if optimizer.built:
-        reset_optimizer(optimizer)
+    reset_optimizer(optimizer)
     first = _FirstLosses(first_steps)
     orders = epoch_orders(seed, len(x_train))
     train, val = [], []
