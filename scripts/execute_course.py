@@ -131,11 +131,11 @@ def write(notebook, path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every course/NN_*.ipynb")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every course/NN*_*.ipynb")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per cell (default 900)")
     args = parser.parse_args(argv)
     os.environ.setdefault("RESNET_COURSE_MODE", "fast")
-    paths = [p.resolve() for p in args.notebooks] or sorted(COURSE.glob("[0-9][0-9]_*.ipynb"))
+    paths = [p.resolve() for p in args.notebooks] or sorted(COURSE.glob("[0-9][0-9]*_*.ipynb"))
     for path in paths:
         print(f"{path.name}: executing ...", flush=True)
         print(f"{path.name}: written, {execute(path, args.timeout):.1f} s", flush=True)

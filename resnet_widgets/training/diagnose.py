@@ -8,7 +8,7 @@ Each check reads what Keras keeps about the model, or measures it on one batch; 
     trap                       what it means                                            how it is found
     batchnorm_training_mode    pretrained BN normalises each batch by its own            BN trainable in a partly frozen base
                                statistics in training, by moving averages at            whose call does not pin training=False
-                               validation: validation accuracy collapses
+                               validation, and the two disagree
     batchnorm_trainable        BN layers trainable under a frozen base: γ, β and         BN trainable while other layers of its
                                the moving statistics drift with a few small batches     base are frozen
     not_recompiled             `trainable` changed since compile: fit trains the old     Keras' compile-time record of every
@@ -186,8 +186,9 @@ def _batchnorm_findings(model, bases):
                 "batchnorm_training_mode",
                 f"{len(names)} BatchNormalization layers of {base.model.name!r} are trainable and the base is not "
                 "called with training=False, so in fit they normalise each batch by its own statistics and "
-                "overwrite their pretrained moving averages, while validation uses those averages: validation "
-                "accuracy collapses",
+                "overwrite their pretrained moving averages, while validation uses those averages: the model "
+                "validates as a different network from the one that trained (how much that costs depends on the "
+                "data and the run; lab 08 measures it)",
                 "keep BN frozen and in inference mode: build with build_transfer_model (it calls the base with "
                 "training=False) and unfreeze with unfreeze(), which leaves every BatchNormalization frozen",
                 names,

@@ -1,10 +1,13 @@
-"""What Part B of lab 07 (and lab 08 in full mode) can use here: ImageNet weights and photos, or the offline
-stand-in, with every substitution said out loud.
+"""What Part B of lab 07 (and lab 08 in full mode) can use here: ImageNet weights and photos, or an offline
+transfer that means something, with every substitution said out loud.
 
 On a machine with the network (or with the files already in the Keras cache), ImageNet transfer runs as
-meant: ResNet50 with its ImageNet weights on tf_flowers (or your own folder). Offline, the same pipeline
-runs on Fashion-MNIST with weights=None, so the code path is checked end to end, and `skipped` says what
-was left out and why. In fast mode nothing is downloaded: a file is used only when it is already cached.
+meant: ResNet50 with its ImageNet weights on tf_flowers (or your own folder). Offline, the same pipeline runs
+with a base that really was pretrained: the course ResNet, pretrained on five Fashion-MNIST classes, on the
+five classes it never saw. Its accuracy, confusion matrix and mistakes are a real transfer result, on other data;
+`skipped` says what the online path would have used instead, and why it was not. (A base with random weights
+would only check that the code runs, and its numbers would mean nothing.) In fast mode nothing is downloaded:
+a file is used only when it is already cached.
 """
 
 from __future__ import annotations
@@ -23,16 +26,27 @@ OFFLINE_CLASSES = range(5, 10)  # Sandal, Shirt, Sneaker, Bag, Ankle boot: as in
 
 @dataclass(frozen=True)
 class LabInputs:
-    """dataset: a data.Dataset; weights: "imagenet" or None; imagenet: True when both are the real thing;
-    skipped: sentences, each naming what was replaced and why."""
+    """What the lab trains on.
+
+    Attributes:
+        dataset: a data.Dataset.
+        base: the variant's name (with `weights`) or the offline base, a keras.Model (the course ResNet without
+            its head, pretrained).
+        weights: "imagenet", or None when `base` is a model that carries its own weights.
+        imagenet: True when both the weights and the photos are the real thing.
+        base_name: how the lab names the base.
+        skipped: sentences, each naming what was replaced and why.
+    """
 
     dataset: object
+    base: object
     weights: object
     imagenet: bool
+    base_name: str
     skipped: tuple
 
     def summary(self):
-        lines = [self.dataset.summary().splitlines()[0], f"weights: {self.weights or 'None (random initialisation)'}"]
+        lines = [self.dataset.summary().splitlines()[0], f"base: {self.base_name}"]
         lines += [f"skipped: {reason}" for reason in self.skipped]
         return "\n".join(lines)
 
@@ -54,8 +68,8 @@ def _no_downloads(active):
 
 
 def lab_inputs(mode, weights_name="resnet50", dataset="tf_flowers", folder=None, image_size=224, limit=None,
-               offline_size=32, offline_limit=500, seed=0):
-    """The data and weights for ImageNet transfer, or the offline stand-in.
+               offline_limit=1000, seed=0):
+    """The data and base for ImageNet transfer, or the offline transfer with the course ResNet.
 
     Args:
         mode: "fast" (use only what is cached, download nothing) or "full" (download what is missing).
@@ -63,7 +77,8 @@ def lab_inputs(mode, weights_name="resnet50", dataset="tf_flowers", folder=None,
         dataset: "tf_flowers", or "folder" with `folder`.
         image_size: for the photos.
         limit: examples per split of the photos (None: all).
-        offline_size, offline_limit: the stand-in's image size and examples per split.
+        offline_limit: examples per split of the offline transfer's data (Fashion-MNIST's five other classes,
+            at the course ResNet's 32x32).
 
     Returns:
         LabInputs.
@@ -89,11 +104,16 @@ def lab_inputs(mode, weights_name="resnet50", dataset="tf_flowers", folder=None,
         else:
             skipped.append(f"{dataset}: not loaded, since ImageNet transfer needs the ImageNet weights")
     if weights is not None and photos is not None:
-        return LabInputs(photos, "imagenet", True, ())
+        return LabInputs(photos, weights_name, "imagenet", True, f"{weights_name} with its ImageNet weights", ())
     if weights is not None:
-        skipped.append("the ImageNet weights were found but are not used on the stand-in below")
-    stand_in = load_dataset("fashion_mnist", image_size=offline_size, classes=OFFLINE_CLASSES, limit=offline_limit,
-                            seed=seed)
-    skipped.append(f"instead: the same pipeline on Fashion-MNIST ({', '.join(stand_in.class_names)}) at "
-                   f"{offline_size} px with weights=None; its accuracy says nothing about ImageNet transfer")
-    return LabInputs(stand_in, None, False, tuple(skipped))
+        skipped.append("the ImageNet weights were found but are not used without the photos")
+    from .course_resnet import COURSE_RESNET_CLASSES, COURSE_RESNET_IMAGE_SIZE, course_resnet
+
+    offline_data = load_dataset("fashion_mnist", image_size=COURSE_RESNET_IMAGE_SIZE, classes=OFFLINE_CLASSES,
+                                limit=offline_limit, seed=seed)
+    skipped.append(f"instead: the same pipeline with the course ResNet, pretrained on {', '.join(COURSE_RESNET_CLASSES)}, "
+                   f"transferred to the five classes it never saw ({', '.join(offline_data.class_names)}): a real "
+                   "transfer, on other data than photos")
+    base = course_resnet(pretrained=True, include_top=False)
+    return LabInputs(offline_data, base, None, False, "the course ResNet (pretrained on five other Fashion-MNIST "
+                     "classes)", tuple(skipped))

@@ -28,11 +28,18 @@ def test_the_gallery_titles_each_image_with_truth_and_prediction():
     assert figure.axes[0].get_title() == "cat\n→ dog (80%)"
 
 
-def test_offline_fast_mode_downloads_nothing_and_says_what_stands_in(monkeypatch, tmp_path):
+def test_offline_fast_mode_downloads_nothing_and_transfers_the_pretrained_course_resnet(monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))  # no weights cached there
-    inputs = lab_inputs("fast", image_size=32, offline_size=32, offline_limit=50)
+    inputs = lab_inputs("fast", image_size=32, offline_limit=50)
     assert inputs.weights is None and not inputs.imagenet
     assert inputs.dataset.class_names == ["Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
     assert inputs.dataset.x_train.shape[1:] == (32, 32, 3)
+    # The offline base is pretrained, not random: its weights are the committed ones.
+    from resnet_widgets.training import course_resnet
+
+    reference = course_resnet(pretrained=True, include_top=False)
+    for mine, theirs in zip(inputs.base.get_weights(), reference.get_weights()):
+        np.testing.assert_array_equal(mine, theirs)
     text = inputs.summary()
-    assert "ImageNet weights" in text and "fast mode downloads nothing" in text and "weights=None" in text
+    assert "ImageNet weights" in text and "fast mode downloads nothing" in text
+    assert "course ResNet" in text and "never saw" in text and "weights=None" not in text
