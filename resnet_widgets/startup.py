@@ -2,7 +2,8 @@
 
 TensorFlow's C++ libraries write notices straight to the process's stderr while they load: a oneDNN notice
 and an absl warning, once per library, so twice. TF_CPP_MIN_LOG_LEVEL does not hide them (they come before
-TensorFlow's logging starts), and a Jupyter kernel copies that stderr into the cell's output. The other way out,
+TensorFlow's logging starts), and a Jupyter kernel copies that stderr into the cell's output. Later INFO lines
+are hidden by TF_CPP_MIN_LOG_LEVEL=1 (set unless the user set it), which keeps warnings and errors. The other way out,
 TF_ENABLE_ONEDNN_OPTS=0, also switches off oneDNN's CPU kernels, which the gradient explorer needs to stay
 fast on two cores. So `import_keras_quietly()` imports Keras with file descriptor 2 caught in a temporary file,
 drops the notices listed in START_UP_NOTICES, and passes every other line on to stderr.
@@ -39,6 +40,9 @@ def import_keras_quietly():
     """
     if "keras" in sys.modules:
         return sys.modules["keras"]
+    # TensorFlow's C++ INFO lines (level 0) reach the notebook while it runs, e.g. a tf.data generator's "Memory
+    # patch applied"; level 1 keeps its warnings and errors. A value the user set is kept.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as caught:

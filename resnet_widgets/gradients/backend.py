@@ -1,11 +1,18 @@
 """The one backend-specific piece: the loss and its gradients for one batch.
 
 TensorFlow records the forward pass on a GradientTape. JAX differentiates a pure function, so the model
-runs through `stateless_call` and `jax.value_and_grad`. Both run eagerly (no tf.function, no jit): each
-recomputation in the explorer is a new network, and compiling it would cost more than running it.
-Everything else in resnet_widgets.gradients goes through keras.ops and works on any backend that has a
-branch here.
+runs through `stateless_call` and `jax.value_and_grad`.
+
+On TensorFlow the step is traced once per model and set of variables (a tf.function, kept as long as the model
+lives): the explorer's networks live in layer banks (networks.py) and are measured again and again, on another
+batch, with other weights (a seed redraws them in place) or at a depth already visited, and a traced step runs
+them in TensorFlow's graph runtime instead of op by op from Python (docs/BENCHMARKS.md measures both).
+`COMPILED = False` measures eagerly, the way this module did before, for comparison. JAX runs eagerly too: its
+jit would compile per shape of every network. Everything else in resnet_widgets.gradients goes through
+keras.ops and works on any backend that has a branch here.
 """
+
+import weakref
 
 import keras
 import numpy as np
@@ -13,6 +20,8 @@ import numpy as np
 from .. import arguments
 
 SUPPORTED_BACKENDS = ("tensorflow", "jax")
+COMPILED = True  # trace TensorFlow's gradient step once per model (see the module docstring)
+_traced = weakref.WeakKeyDictionary()  # model -> {(variable ids, loss_fn, training): tf.function}
 
 
 def loss_and_gradients(model, x, y, loss_fn, variables, training=True):
@@ -53,9 +62,20 @@ def _tensorflow(model, x, y, loss_fn, variables, training):
 
     trainable = {id(v) for v in model.trainable_variables}
     _check_trainable(variables, trainable)
-    with tf.GradientTape() as tape:
-        loss = loss_fn(y, model(x, training=training))
-    return loss, tape.gradient(loss, variables)
+
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, model(x, training=training))
+        return loss, tape.gradient(loss, variables)
+
+    if not COMPILED:
+        return step(x, y)
+    traced = _traced.setdefault(model, {})
+    key = (tuple(id(v) for v in variables), loss_fn, training)
+    if key not in traced:
+        traced[key] = tf.function(step, reduce_retracing=True)
+    loss, grads = traced[key](tf.convert_to_tensor(x), tf.convert_to_tensor(y))
+    return loss, list(grads)
 
 
 def _jax(model, x, y, loss_fn, variables, training):

@@ -5,6 +5,7 @@ biases and BN scale/offset are left out), on one batch, in training mode, as the
 would see it. For a residual block the kernels of all its layers count together.
 """
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -68,8 +69,13 @@ def first_last_ratio(values):
     return float(values[0] / values[-1])
 
 
+@functools.lru_cache(maxsize=2)
 def sparse_crossentropy(from_logits):
-    """Mean sparse categorical cross-entropy, as a (y_true, y_pred) callable on any backend."""
+    """Mean sparse categorical cross-entropy, as a (y_true, y_pred) callable on any backend.
+
+    The same callable for the same `from_logits`, so that a compiled gradient step (backend.py) that uses it can
+    be reused.
+    """
 
     def loss_fn(y_true, y_pred):
         return keras.ops.mean(keras.losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits))
