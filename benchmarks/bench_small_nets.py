@@ -10,7 +10,13 @@ rate of a large float32 matrix product (numpy's BLAS on all cores): the best the
 arithmetic, a ceiling no convolution net reaches.
 
 "before" and "after" rows are the same net trained the way the course trained it before issue 15 and the way
-it does now, alternated round by round so that both see the same load; their ratio is the speed-up.
+it does now, alternated round by round so that both see the same load; their ratio is the speed-up:
+- a whole short degradation run (plain-20 at 14x14, three seeds): before, batch 64 and a new network per run, fit
+  and evaluate once per epoch; now batch 128 and one network traced once and reseeded (gradients/seeded_runs.py);
+- the labs' course ResNet (32x32 RGB, every layer trained, batch 32): before, TensorFlow's oneDNN kernels switched
+  off (the labs set TF_ENABLE_ONEDNN_OPTS=0 to keep a start-up notice out of the notebook); now on
+  (startup.import_keras_quietly keeps the notice out instead). oneDNN is chosen at import, so each round runs in
+  a fresh process with the variable set or not.
 """
 
 import argparse
@@ -98,6 +104,33 @@ def experiment_rate(kind):
     return len(seeds) * epochs * len(x) / (time.perf_counter() - start)
 
 
+COURSE_RESNET_RATE = """
+import time, numpy as np
+from resnet_widgets.startup import import_keras_quietly
+keras = import_keras_quietly()
+from resnet_widgets.training import ImagePreprocessing, course_resnet
+model = keras.Sequential([keras.Input((32, 32, 3)), ImagePreprocessing("caffe"), course_resnet(pretrained=False)])
+model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
+rng = np.random.default_rng(0)
+x = rng.integers(0, 256, (32 * 60, 32, 32, 3)).astype("uint8"); y = rng.integers(0, 5, len(x))
+model.fit(x[:64], y[:64], batch_size=32, verbose=0)
+start = time.perf_counter(); model.fit(x, y, batch_size=32, verbose=0)
+print(len(x) / (time.perf_counter() - start))
+"""
+
+
+def course_resnet_rate(onednn):
+    """Training images/s of the course ResNet in a fresh process, with oneDNN on or off."""
+    import subprocess
+
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env.pop("TF_ENABLE_ONEDNN_OPTS", None)
+    if not onednn:
+        env["TF_ENABLE_ONEDNN_OPTS"] = "0"
+    out = subprocess.run([sys.executable, "-c", COURSE_RESNET_RATE], env=env, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -123,6 +156,16 @@ def main():
         print(f"  {kind:<7} median {np.median(rates):7.0f} images/s   runs {' '.join(f'{r:.0f}' for r in rates)}")
     print(f"  after / before: {after / before:.2f}x\n")
 
+    labs = {"before": [], "after": []}
+    for _ in range(args.repeats):
+        labs["before"].append(course_resnet_rate(onednn=False))
+        labs["after"].append(course_resnet_rate(onednn=True))
+    print("the labs' course ResNet, every layer trained, batch 32 (a fresh process per run):")
+    for kind, rates in labs.items():
+        print(f"  {kind:<7} ({'oneDNN off' if kind == 'before' else 'oneDNN on'}) median {np.median(rates):6.0f} images/s"
+              f"   runs {' '.join(f'{r:.0f}' for r in rates)}")
+    print(f"  after / before: {np.median(labs['after']) / np.median(labs['before']):.2f}x\n")
+
     nets = [("plain-20, 14x14, batch 64 (fast mode before)", "plain", 64),
             ("plain-20, 14x14, batch 128 (fast mode now)", "plain", 128),
             ("residual-20, 14x14, batch 128", "residual", 128)]
@@ -131,6 +174,13 @@ def main():
         model = build_network(kind, 20, input_shape=(14, 14, 1))
         rate = images_per_second(model, batch, (14, 14, 1), steps=max(20, 4096 // batch))
         flops = 6 * forward_macs(model) / 1e9  # forward + backward, 2 FLOPs per multiply-add
+        print(f"{label:<48}{rate:>10.0f}{flops:>11.4f}{rate * flops:>9.1f}{rate * flops / peak:>9.1%}")
+    from resnet_widgets.models import cifar_resnet
+
+    for label, model in (("06b's ResNet-20, 28x28, pooled stem, batch 128", cifar_resnet(20)),
+                         ("the same without the stem's pool (the paper's)", cifar_resnet(20, stem_pool=False))):
+        rate = images_per_second(model, 128, (28, 28, 1), steps=24)
+        flops = 6 * forward_macs(model) / 1e9
         print(f"{label:<48}{rate:>10.0f}{flops:>11.4f}{rate * flops:>9.1f}{rate * flops / peak:>9.1%}")
     print(f"\n(load {os.getloadavg()[0]:.1f} at the end)")
     return 0

@@ -19,7 +19,7 @@ def test_the_record_carries_its_provenance_and_every_budget_the_lab_reads(record
     for key in PROVENANCE_KEYS:
         assert record["provenance"][key] not in (None, "", [])
     budgets = sorted(int(n) for n in record["budgets"])
-    assert budgets == [10, 50, 200, 1000]
+    assert budgets == [10, 50, 200]
     for result in record["budgets"].values():
         assert len(result["feature extraction"]) == len(result["fine-tuned"]) == len(record["provenance"]["seeds"])
 
