@@ -72,6 +72,30 @@ def provenance(args):
     }
 
 
+def markdown_table(path):
+    """The search's JSON lines as docs/BENCHMARKS.md's table: per setting, each half of Fig. 6 and whether it holds."""
+    sys.path.insert(0, str(ROOT))
+    from resnet_widgets.gradients.degradation_result import Degradation
+
+    def gaps(claim):
+        per_seed = ", ".join(f"{100 * g:+.1f}" for g in claim.gaps)
+        return f"{100 * claim.mean_gap:+.1f} ({per_seed}; spread {100 * claim.spread:.1f})"
+
+    lines = ["| setting | depths | batch | rate, schedule | wd | epochs | plain: deep − shallow, points (per seed) | "
+             "holds | residual: deep − shallow | holds | wall |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for line in Path(path).read_text().splitlines():
+        record = json.loads(line)
+        result, settings = Degradation.from_record(record), record["settings"]
+        plain, residual = result.claim("plain"), result.claim("residual")
+        lines.append(
+            f"| {record['provenance']['setting']} | {settings['depths'][0]} vs {settings['depths'][1]} | "
+            f"{settings['batch_size']} | {settings['learning_rate']}, {settings['schedule']} | "
+            f"{settings['weight_decay']:g} | {settings['epochs']} | {gaps(plain)} | "
+            f"{'yes' if plain.holds_worse else 'no'} | {gaps(residual)} | {'yes' if residual.holds_better else 'no'} | "
+            f"{record['provenance']['wall_seconds']:.0f} s |")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="names of settings to run (default: all)")
@@ -80,7 +104,12 @@ def main():
                         help="a setting of your own: overrides as key=value (value read as JSON), e.g. "
                              "depths=[8,32] learning_rate=0.05")
     parser.add_argument("--out", type=Path, help="append one JSON line per setting here")
+    parser.add_argument("--table", type=Path, metavar="JSONL",
+                        help="print the markdown table of a search's JSON lines (docs/BENCHMARKS.md) and stop")
     args = parser.parse_args()
+    if args.table:
+        print(markdown_table(args.table))
+        return 0
 
     from resnet_widgets.startup import import_keras_quietly
 

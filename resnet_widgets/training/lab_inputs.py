@@ -36,6 +36,10 @@ class LabInputs:
         imagenet: True when both the weights and the photos are the real thing.
         base_name: how the lab names the base.
         skipped: sentences, each naming what was replaced and why.
+        augment: what build_transfer_model's `augment` should be: True (flips, rotations and zooms, for photos),
+            or, for the course ResNet, the augmentation it was pretrained with (flip and shift): rotated and
+            zoomed 32x32 garments give features the base never learnt to give, and the head learns more slowly
+            from them.
     """
 
     dataset: object
@@ -44,6 +48,7 @@ class LabInputs:
     imagenet: bool
     base_name: str
     skipped: tuple
+    augment: object = True
 
     def summary(self):
         lines = [self.dataset.summary().splitlines()[0], f"base: {self.base_name}"]
@@ -107,7 +112,9 @@ def lab_inputs(mode, weights_name="resnet50", dataset="tf_flowers", folder=None,
         return LabInputs(photos, weights_name, "imagenet", True, f"{weights_name} with its ImageNet weights", ())
     if weights is not None:
         skipped.append("the ImageNet weights were found but are not used without the photos")
+    from ..data import augmentation_layers
     from .course_resnet import COURSE_RESNET_CLASSES, COURSE_RESNET_IMAGE_SIZE, course_resnet
+    from .pretraining import RECIPE
 
     offline_data = load_dataset("fashion_mnist", image_size=COURSE_RESNET_IMAGE_SIZE, classes=OFFLINE_CLASSES,
                                 limit=offline_limit, seed=seed)
@@ -115,5 +122,8 @@ def lab_inputs(mode, weights_name="resnet50", dataset="tf_flowers", folder=None,
                    f"transferred to the five classes it never saw ({', '.join(offline_data.class_names)}): a real "
                    "transfer, on other data than photos")
     base = course_resnet(pretrained=True, include_top=False)
+    pretraining = RECIPE["augmentation"]
+    augment = augmentation_layers(flip=pretraining["flip"], rotation=0.0, zoom=0.0,
+                                  translation=pretraining["translation"], seed=seed)
     return LabInputs(offline_data, base, None, False, "the course ResNet (pretrained on five other Fashion-MNIST "
-                     "classes)", tuple(skipped))
+                     "classes)", tuple(skipped), augment)
