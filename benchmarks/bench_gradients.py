@@ -2,6 +2,7 @@
 
     python benchmarks/bench_gradients.py [--repeats 5] [--network cifar|one_conv|both]
                                          [--degradation fast|full|none] [--epochs N] [--skip-explorer]
+    python benchmarks/bench_gradients.py --before-after [--repeats 3]   # eager (before) against traced (now)
 
 Target (the project design, section 5 "figures"): a depth-50 pair recomputed in at most 2 s on 2 CPU cores after
 warm-up. For each network (He et al.'s CIFAR nets, the explorer's default, 6 x 8 + 2 = 50 layers; and the one-conv
@@ -101,6 +102,33 @@ def bench(networks, repeats):
     return results
 
 
+def bench_before_after(repeats):
+    """[(label, eager median, traced median, eager runs, traced runs)] for the CIFAR nets: the gradient step run
+    eagerly (`backend.COMPILED = False`, how the explorer computed before issue 15) and traced once per model
+    (now), alternating call by call so that both see the same load."""
+    from resnet_widgets.gradients import backend, compare
+
+    plans = {}
+    for compiled in (False, True):
+        backend.COMPILED = compiled
+        compare(50)
+        compare(NEIGHBOUR["cifar"])
+        plans[compiled] = cases("cifar", repeats)
+    rows = []
+    for index, label in enumerate(plans[True]):
+        runs = {False: [], True: []}
+        for i in range(repeats):
+            for compiled in (False, True):
+                backend.COMPILED = compiled
+                start = time.perf_counter()
+                list(plans[compiled].values())[index](i)
+                runs[compiled].append(time.perf_counter() - start)
+        rows.append((label, statistics.median(runs[False]), statistics.median(runs[True]), runs[False], runs[True]))
+        print(f"  case {index + 1} done ({_load()})")
+    backend.COMPILED = True
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -110,6 +138,8 @@ def main():
     parser.add_argument("--epochs", type=int, help="epochs of the degradation run (default: the mode's)")
     parser.add_argument("--skip-degradation", action="store_true", help="the same as --degradation none")
     parser.add_argument("--skip-explorer", action="store_true", help="time the degradation run only")
+    parser.add_argument("--before-after", action="store_true",
+                        help="the CIFAR nets' recomputations with the gradient step eager (before) and traced (now)")
     args = parser.parse_args()
     if args.skip_degradation:
         args.degradation = "none"
@@ -122,6 +152,13 @@ def main():
         f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
         f"Keras {keras.__version__} on {keras.backend.backend()}; {_load()}"
     )
+    if args.before_after:
+        print("\nCIFAR nets, depth-50 pair: gradient step eager (before issue 15) against traced once per model (now):")
+        for label, eager, traced, eager_runs, traced_runs in bench_before_after(args.repeats):
+            print(f"  {label:<56s} eager {eager:5.2f} s, traced {traced:5.2f} s: {eager / traced:4.1f}x faster   "
+                  f"(runs {' '.join(f'{r:.2f}' for r in eager_runs)} / {' '.join(f'{r:.2f}' for r in traced_runs)})")
+        print(f"({_load()})")
+        return 0
     networks = ("cifar", "one_conv") if args.network == "both" else (args.network,)
     results = {} if args.skip_explorer else bench(networks, args.repeats)
 

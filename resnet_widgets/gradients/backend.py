@@ -3,11 +3,13 @@
 TensorFlow records the forward pass on a GradientTape. JAX differentiates a pure function, so the model
 runs through `stateless_call` and `jax.value_and_grad`.
 
-On TensorFlow the step is traced once per model and set of variables (a tf.function, kept as long as the model
-lives): the explorer's networks live in layer banks (networks.py) and are measured again and again, on another
-batch, with other weights (a seed redraws them in place) or at a depth already visited, and a traced step runs
-them in TensorFlow's graph runtime instead of op by op from Python (docs/BENCHMARKS.md measures both).
-`COMPILED = False` measures eagerly, the way this module did before, for comparison. JAX runs eagerly too: its
+On TensorFlow a model measured again and again (`track`'s training steps, a depth the explorer revisits, another
+batch or seed on the same layer bank) gets its step traced, from its TRACE_AFTER + 1-th call on (a tf.function per
+model and set of variables, kept as long as the model lives, without autograph, which the step does not need and
+which doubles the trace time): a traced step runs 2 to 3 times faster than op by op from Python. Tracing a 50-layer
+net costs several eager steps (10 to 25 s on two loaded cores), so a model measured once or twice (a new
+architecture in the explorer, `diagnose`'s one gradient) runs eagerly (docs/BENCHMARKS.md measures both).
+`COMPILED = False` measures eagerly always, the way this module did before, for comparison. JAX runs eagerly too: its
 jit would compile per shape of every network. Everything else in resnet_widgets.gradients goes through
 keras.ops and works on any backend that has a branch here.
 """
@@ -20,8 +22,9 @@ import numpy as np
 from .. import arguments
 
 SUPPORTED_BACKENDS = ("tensorflow", "jax")
-COMPILED = True  # trace TensorFlow's gradient step once per model (see the module docstring)
-_traced = weakref.WeakKeyDictionary()  # model -> {(variable ids, loss_fn, training): tf.function}
+COMPILED = True  # trace TensorFlow's gradient step for a model measured repeatedly (see the module docstring)
+TRACE_AFTER = 2  # eager calls of one model before its step is traced
+_traced = weakref.WeakKeyDictionary()  # model -> {(variable ids, loss_fn, training): tf.function or eager calls}
 
 
 def loss_and_gradients(model, x, y, loss_fn, variables, training=True):
@@ -72,9 +75,21 @@ def _tensorflow(model, x, y, loss_fn, variables, training):
         return step(x, y)
     traced = _traced.setdefault(model, {})
     key = (tuple(id(v) for v in variables), loss_fn, training)
-    if key not in traced:
-        traced[key] = tf.function(step, reduce_retracing=True)
-    loss, grads = traced[key](tf.convert_to_tensor(x), tf.convert_to_tensor(y))
+    calls = traced.get(key, 0)
+    if isinstance(calls, int):
+        if calls < TRACE_AFTER:
+            traced[key] = calls + 1
+            return step(x, y)
+        traced[key] = tf.function(step, reduce_retracing=True, autograph=False)
+    # One tf.function per model is the design, and TensorFlow warns when many functions trace ("triggered
+    # tf.function retracing"), on stderr, in a learner's notebook: its logger is quiet during the call.
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")
+    try:
+        loss, grads = traced[key](tf.convert_to_tensor(x), tf.convert_to_tensor(y))
+    finally:
+        logger.setLevel(level)
     return loss, list(grads)
 
 
