@@ -61,11 +61,16 @@ def compare_block(fn, reference_fn, input_shape, kwargs, exercise, kind, project
     result.problems, result.notes, result.incomplete = comparison.problems, comparison.notes, comparison.incomplete
 
     params, ref_params = model.count_params(), reference.count_params()
-    if params == ref_params:
+    same_shape = tuple(model.output_shape) == tuple(reference.output_shape)
+    if params == ref_params and same_shape:
         result.facts.append(f"output shape {model.output_shape}; {params:,} parameters, as in the reference")
-    else:
-        result.facts.append(f"output shape {model.output_shape}; {params:,} parameters (the reference has "
-                            f"{ref_params:,})")
+    elif params == ref_params:  # the shape is already a problem
+        result.facts.append(f"{params:,} parameters, as in the reference")
+    else:  # a fact carries a ✓: a count that differs goes with what the check saw, marked ✗
+        if same_shape:
+            result.facts.append(f"output shape {model.output_shape}, as in the reference")
+        result.structure.append(f"parameters: {params:,}   ✗ the reference has {ref_params:,} "
+                                f"({params - ref_params:+,})")
     if tuple(model.output_shape) == tuple(reference.output_shape):
         lenient = not kind.official_weights  # bias and epsilon are then free choices, noted, not failed
         same, difference = outputs_match(model, reference, input_shape, zero_biases=lenient,
