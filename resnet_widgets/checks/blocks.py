@@ -148,36 +148,50 @@ def check_conv_block(fn, stride_on="1x1"):
     """Check a learner's convolutional (projection) block against `resnet_widgets.models.conv_block`.
 
     The check calls `fn(x, filters=4, stride=2, name="checked_block")` with x of shape (None, 8, 8, 8), then
-    again with stride=1 (as in conv2, after the max pool), so a hard-coded stride is found too.
+    again with stride=1 (as in conv2, after the max pool), so a hard-coded stride is found too. With
+    `stride_on="both"` (notebook 03's exercise) every call also passes `stride_on="1x1"`, and a third call
+    `stride_on="3x3"` checks the v1.5 placement of the same function.
 
     Args:
-        fn: the learner's function (x, filters, stride, name) -> tensor.
+        fn: the learner's function (x, filters, stride, name) -> tensor; with stride_on="both", it also takes
+            stride_on ("1x1" or "3x3").
         stride_on: where the learner's block should put the stride: "1x1" (v1: keras.applications and the
-            released Caffe model, the default) or "3x3" (v1.5, torchvision).
+            released Caffe model, the default), "3x3" (v1.5, torchvision), or "both" (fn takes the placement
+            as its stride_on argument; both are checked).
 
     Returns:
         CheckResult: `.passed`, `.problems`, `.notes`, `.facts`.
 
     Raises:
         TypeError: if `fn` is not callable.
-        ValueError: for a `stride_on` other than "1x1" or "3x3".
+        ValueError: for a `stride_on` other than "1x1", "3x3" or "both".
         ExerciseNotWritten: `fn` still raises NotImplementedError.
     """
     arguments.function("fn", fn, "your block function, e.g. fn=my_conv_block")
-    arguments.choice("stride_on", stride_on, STRIDE_PLACEMENTS, "the first 1x1 convolution (v1) or the 3x3 (v1.5)")
+    arguments.choice("stride_on", stride_on, (*STRIDE_PLACEMENTS, "both"),
+                     'the first 1x1 convolution (v1), the 3x3 (v1.5), or "both" (your function takes stride_on)')
+    placements = STRIDE_PLACEMENTS if stride_on == "both" else (stride_on,)
 
-    def reference(x, filters, stride, name):
+    def reference(x, filters, stride, name, stride_on=placements[0]):
         return conv_block(x, filters, stride=stride, stride_on=stride_on, name=name)
 
     shape = (CHECK_SIZE, CHECK_SIZE, 2 * CHECK_FILTERS)
     kwargs = {"filters": CHECK_FILTERS, "stride": 2, "name": CHECK_NAME}
-    common = {"fn": fn, "reference_fn": reference, "input_shape": shape, "kind": bottleneck(stride_on),
-              "projection": True}
-    return run_calls([
+    if stride_on == "both":
+        kwargs["stride_on"] = "1x1"
+    both = stride_on == "both"
+    common = {"fn": fn, "reference_fn": reference, "input_shape": shape,
+              "kind": bottleneck(placements[0], placement_argument=both), "projection": True}
+    calls = [
         (None, dict(common, kwargs=kwargs), None),
         ("with stride=1", dict(common, kwargs=dict(kwargs, stride=1)),
          "with stride=1 too (as in conv2, after the max pool)"),
-    ], f"convolutional block (stride on the {stride_on})")
+    ]
+    if stride_on == "both":
+        calls.append(("with stride_on='3x3'", dict(common, kind=bottleneck("3x3", True), kwargs=dict(kwargs, stride_on="3x3")),
+                      "with stride_on='3x3' too: v1.5, the stride on the 3x3 convolution and the projection"))
+    exercise = "convolutional block (v1 and v1.5)" if stride_on == "both" else f"convolutional block (stride on the {stride_on})"
+    return run_calls(calls, exercise)
 
 
 def check_basic_block(fn):

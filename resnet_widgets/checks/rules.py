@@ -45,6 +45,8 @@ class BlockKind:
         preact: v2 pre-activation: BN and ReLU before each convolution, nothing after the addition.
         projection_where: where a projection shortcut belongs, for a learner who put one elsewhere.
         projection_how: what the projection is, for a learner who left it out.
+        placement_argument: the learner's function takes the stride's placement as its `stride_on` argument
+            (notebook 03's exercise), so a stride in the wrong place means that argument was not followed.
     """
 
     roles: tuple
@@ -55,10 +57,11 @@ class BlockKind:
     preact: bool = False
     projection_where: str = ""
     projection_how: str = ""
+    placement_argument: bool = False
 
 
-def bottleneck(stride_on="1x1"):
-    return BlockKind(
+def bottleneck(stride_on="1x1", placement_argument=False):
+    return BlockKind(placement_argument=placement_argument,
         roles=("the first 1x1 convolution", "the 3x3 convolution", "the last 1x1 convolution"),
         expansion=EXPANSION, reference="keras.applications", official_weights=True, stride_on=stride_on,
         projection_where="A projection belongs in the convolutional block (notebook 03), where the shape changes.",
@@ -393,6 +396,15 @@ class Comparison:
             where = {"1x1": "first 1x1", "3x3": "3x3"}
             variant = {"1x1": "v1, as in keras.applications and the released Caffe model",
                        "3x3": "v1.5, torchvision's choice"}
+            if self.kind.placement_argument:
+                expected = convs[ref_strided[0]]
+                self.problems.append(
+                    f"With stride_on='{self.kind.stride_on}' the stride belongs in the {where[self.kind.stride_on]} "
+                    f"convolution ({self.code(expected)}): {variant[self.kind.stride_on]}. Your block put it in the "
+                    f"{where[placement]} convolution ({self.code(at)}). Read the stride_on argument to choose which "
+                    "convolution of the residual branch gets strides=stride; the projection keeps its stride either "
+                    "way.")
+                return
             self.problems.append(
                 f"The stride sits in the {where[placement]} convolution ({self.code(at)}): that is "
                 f"{variant[placement]}. This check expects it in the {where[self.kind.stride_on]} convolution "

@@ -195,6 +195,29 @@ def conv_block_with_hard_coded_stride(x, filters, stride, name):
     return finish(projection(x, filters, 2, name), residual_branch(x, filters, name, stride=2), name)
 
 
+# Notebook 03's exercise: one function, both stride placements (stride_on="1x1" is v1, "3x3" is v1.5).
+
+
+def correct_conv_block_both_placements(x, filters, stride, name, stride_on="1x1"):
+    branch = residual_branch(x, filters, name, stride=stride, stride_on=stride_on)
+    return finish(projection(x, filters, stride, name), branch, name)
+
+
+def conv_block_that_ignores_stride_on(x, filters, stride, name, stride_on="1x1"):
+    return correct_conv_block(x, filters, stride, name)
+
+
+def conv_block_that_moves_the_projection_stride_too(x, filters, stride, name, stride_on="1x1"):
+    # v1.5 moves only the residual branch's stride: the projection stays a strided 1x1.
+    branch = residual_branch(x, filters, name, stride=stride, stride_on=stride_on)
+    shortcut = projection(x, filters, stride if stride_on == "1x1" else 1, name)
+    return finish(shortcut, branch, name)
+
+
+def conv_block_without_a_stride_on_argument(x, filters, stride, name):
+    return correct_conv_block(x, filters, stride, name)
+
+
 def block_from_notebook_02_with_two_mistakes(x, filters, name):
     """Notebook 02's demo: a ReLU after the third BN, and the shortcut saved after x was overwritten."""
     for k, (width, size) in enumerate([(filters, 1), (filters, 3), (4 * filters, 1)], start=1):
