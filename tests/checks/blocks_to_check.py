@@ -290,6 +290,47 @@ def basic_block_not_written_yet(x, filters, stride=1, name="block"):
     raise NotImplementedError("Exercise: write your code here")
 
 
+# Notebook 01a's exercise: one basic block with both shortcuts, "projection" (option B) and "zero_pad" (option A).
+
+
+def option_a(x, filters, stride, before=None, offset=0, extra=None):
+    kept = x[:, offset::stride, offset::stride, :]
+    extra = filters - x.shape[-1] if extra is None else extra
+    before = 0 if before is None else before
+    return ops.pad(kept, [[0, 0], [0, 0], [0, 0], [before, extra - before]])
+
+
+def basic_block_with(shortcut_fn):
+    def block(x, filters, stride=1, shortcut="projection", name="block"):
+        skip = x
+        if stride != 1 or x.shape[-1] != filters:
+            if shortcut == "projection":
+                skip = basic_projection(x, filters, stride, name)
+            else:
+                skip = shortcut_fn(x, filters, stride, name)
+        return finish(skip, basic_branch(x, filters, stride, name), name)
+    return block
+
+
+correct_basic_block_both_shortcuts = basic_block_with(lambda x, filters, stride, name: option_a(x, filters, stride))
+basic_block_whose_option_a_pads_in_front = basic_block_with(
+    lambda x, filters, stride, name: option_a(x, filters, stride, before=filters - x.shape[-1]))
+basic_block_whose_option_a_keeps_odd_rows = basic_block_with(
+    lambda x, filters, stride, name: option_a(x, filters, stride, offset=1 if stride > 1 else 0))
+# Fitted to the first call: the channels double, so it pads as many zeros as x has channels.
+basic_block_whose_option_a_doubles_the_channels = basic_block_with(
+    lambda x, filters, stride, name: option_a(x, filters, stride, extra=x.shape[-1]))
+# Fitted to the first call: a fixed stride of 2.
+basic_block_whose_option_a_always_subsamples = basic_block_with(lambda x, filters, stride, name: option_a(x, filters, 2))
+basic_block_whose_option_a_averages = basic_block_with(
+    lambda x, filters, stride, name: ops.pad(layers.AveragePooling2D(stride, padding="same")(x),
+                                             [[0, 0], [0, 0], [0, 0], [0, filters - x.shape[-1]]]))
+
+
+def basic_block_that_ignores_the_shortcut_argument(x, filters, stride=1, shortcut="projection", name="block"):
+    return correct_basic_block(x, filters, stride, name)
+
+
 # ---- v2 pre-activation blocks -----------------------------------------------------------------------------
 
 
