@@ -28,8 +28,14 @@ XDIST  ?= -n 2 --dist loadfile
 KERNEL_AND_TRUST = $(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null \
 	&& $(PY) scripts/start_lab.py --trust-only
 
+# JupyterLab's settings for learners (binder/overrides.json: no "official Jupyter news?" toast, no update check, a
+# notebook's kernel shut down with its tab), installed where this environment's JupyterLab reads them, as Binder's
+# postBuild does: `make lab`, Binder and a hub image built from binder/ start the same JupyterLab.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
 setup-lab: $(LAB_STAMP)
 	@$(KERNEL_AND_TRUST)
+	@mkdir -p $(dir $(LAB_OVERRIDES)) && cp binder/overrides.json $(LAB_OVERRIDES)
 
 setup: $(DEV_STAMP)
 	@$(KERNEL_AND_TRUST)

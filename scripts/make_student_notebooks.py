@@ -29,7 +29,9 @@ import nbformat
 
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION\s*$")
 END = re.compile(r"^[ \t]*### END SOLUTION\s*$")
-PLACEHOLDER = 'raise NotImplementedError("Exercise: write your code here (see the instructions above), then run the check.")'
+# The learner replaces this line; the cell that holds it must run again before the check sees the new code.
+PLACEHOLDER = ('raise NotImplementedError("Exercise: replace this line with your code (the instructions are above), '
+               'run this cell, then run the check below.")')
 
 
 class SolutionMarkerError(ValueError):

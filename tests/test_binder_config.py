@@ -66,3 +66,24 @@ def test_post_build_puts_both_settings_where_jupyterlab_and_jupyter_server_read_
     assert str(server_config) in jupyter_config_path()
     installed = list((prefix / "etc" / "jupyter" / "jupyter_server_config.d").glob("*.json"))
     assert [json.loads(p.read_text()) for p in installed] == [json.loads((BINDER / "jupyter_server_config.json").read_text())]
+
+
+def test_the_lab_overrides_turn_off_the_news_toast_and_the_update_check():
+    overrides = json.loads((BINDER / "overrides.json").read_text())
+    notification = overrides["@jupyterlab/apputils-extension:notification"]
+    assert notification == {"fetchNews": "false", "checkForUpdates": False}
+
+
+def test_make_lab_installs_the_same_overrides_where_jupyterlab_reads_them():
+    """`make lab` (its setup-lab step) copies binder/overrides.json into this environment's JupyterLab settings,
+    the folder postBuild writes to on Binder."""
+    from jupyterlab.commands import get_app_dir
+
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    recipe = subprocess.run(["make", "--no-print-directory", "-n", "-W", "binder/requirements.txt", "setup-lab"],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert recipe.returncode == 0, recipe.stderr
+    copy = next(line for line in recipe.stdout.splitlines() if "overrides.json" in line)
+    target = copy.split()[-1]
+    assert copy.split()[-2] == "binder/overrides.json"
+    assert (REPO / target).resolve() == (Path(get_app_dir()) / "settings" / "overrides.json").resolve()

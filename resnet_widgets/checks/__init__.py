@@ -32,11 +32,11 @@ A new exercise adds its check in a module of its own that uses these four, and e
 
 from .blocks import check_basic_block, check_conv_block, check_identity_block, check_preact_block
 from .cifar_resnet import check_cifar_resnet, check_plain_block
-from .counting import check_stage_parameters
-from .grad_cam import check_grad_cam_weighting
+from .counting import check_stage_multiply_adds, check_stage_parameters
+from .grad_cam import check_grad_cam_target, check_grad_cam_weighting
 from .resnet50 import RESNET50_PARAMETERS, check_resnet50
 from .verdict import CheckResult, ExerciseNotWritten
 
 __all__ = ["RESNET50_PARAMETERS", "CheckResult", "ExerciseNotWritten", "check_basic_block", "check_cifar_resnet",
-           "check_conv_block", "check_grad_cam_weighting", "check_identity_block", "check_plain_block",
-           "check_preact_block", "check_resnet50", "check_stage_parameters"]
+           "check_conv_block", "check_grad_cam_target", "check_grad_cam_weighting", "check_identity_block", "check_plain_block",
+           "check_preact_block", "check_resnet50", "check_stage_multiply_adds", "check_stage_parameters"]

@@ -10,11 +10,14 @@ Each check takes the learner's function itself. If that function still raises No
 check raises `ExerciseNotWritten`, which Jupyter shows as one friendly line.
 """
 
+import keras
+import numpy as np
+
 from .. import arguments
 from ..models.blocks import BN_EPSILON, EXPANSION, basic_block, conv_block, identity_block, preact_block
-from .reading import read_block, structure_lines
-from .rules import BASIC, PREACT, Comparison, bottleneck
-from .running import BuildFailed, build, outputs_match
+from .reading import describe, read_block, structure_lines
+from .rules import BASIC, BASIC_A, PREACT, Comparison, bottleneck
+from .running import BuildFailed, build, close, fixed_input, outputs_match
 from .verdict import CheckResult
 
 # The block the checks build: small enough to run in a blink, big enough that every channel count
@@ -43,7 +46,7 @@ def compare_block(fn, reference_fn, input_shape, kwargs, exercise, kind, project
     """
     result = CheckResult(exercise)
     try:
-        x, output, model = build(fn, input_shape, kwargs, projection, kind.expansion)
+        x, output, model = build(fn, input_shape, kwargs, projection, kind.expansion, zero_pad=kind.zero_pad)
     except BuildFailed as failure:
         result.problems.append(failure.problem)
         result.incomplete = True  # nothing could be read beyond the failure
@@ -56,16 +59,23 @@ def compare_block(fn, reference_fn, input_shape, kwargs, exercise, kind, project
     if tuple(model.output_shape) != tuple(reference.output_shape):
         comparison.problems.append(f"The output shape is {model.output_shape}; it should be {reference.output_shape}.")
     comparison.compare(mine, ref)
+    if kind.zero_pad:
+        option_a(x, mine, input_shape, kwargs, comparison, result)
     comparison.names()
     comparison.finish()
     result.problems, result.notes, result.incomplete = comparison.problems, comparison.notes, comparison.incomplete
 
     params, ref_params = model.count_params(), reference.count_params()
-    if params == ref_params:
+    same_shape = tuple(model.output_shape) == tuple(reference.output_shape)
+    if params == ref_params and same_shape:
         result.facts.append(f"output shape {model.output_shape}; {params:,} parameters, as in the reference")
-    else:
-        result.facts.append(f"output shape {model.output_shape}; {params:,} parameters (the reference has "
-                            f"{ref_params:,})")
+    elif params == ref_params:  # the shape is already a problem
+        result.facts.append(f"{params:,} parameters, as in the reference")
+    else:  # a fact carries a ✓: a count that differs goes with what the check saw, marked ✗
+        if same_shape:
+            result.facts.append(f"output shape {model.output_shape}, as in the reference")
+        result.structure.append(f"parameters: {params:,}   ✗ the reference has {ref_params:,} "
+                                f"({params - ref_params:+,})")
     if tuple(model.output_shape) == tuple(reference.output_shape):
         lenient = not kind.official_weights  # bias and epsilon are then free choices, noted, not failed
         same, difference = outputs_match(model, reference, input_shape, zero_biases=lenient,
@@ -77,6 +87,82 @@ def compare_block(fn, reference_fn, input_shape, kwargs, exercise, kind, project
                 f"The layers and wiring match the reference, but the output differs by up to {difference:.3g} with "
                 "the same weights and input. Look for a layer option or an operation that the check does not read.")
     return result
+
+
+OPTION_A = "x[:, ::stride, ::stride, :], then zero channels appended up to `filters` (option A)"
+
+
+def option_a_problems(values, probe, filters, stride):
+    """What an option A shortcut got wrong, read from its values; [] when it is right.
+
+    Option A (He et al. 2015, sec. 3.3) keeps every stride-th row and column of x, starting with the first (the
+    pixels a 1x1 convolution with that stride reads), and appends zero channels after x's own up to `filters`.
+
+    Args:
+        values: the learner's shortcut on `probe`, a (batch, height, width, channels) array.
+        probe: the block's input, (batch, height, width, channels).
+        filters, stride: what the block was called with.
+    """
+    channels = probe.shape[-1]
+    extra = filters - channels
+
+    def padded(kept, before=0):
+        return np.pad(kept, [(0, 0), (0, 0), (0, 0), (before, extra - before)])
+
+    kept = probe[:, ::stride, ::stride, :]
+    expected = padded(kept)
+    if values.shape == expected.shape and close(values, expected)[0]:
+        return []
+    if values.shape != expected.shape:
+        return [f"The shortcut has shape {(None,) + values.shape[1:]}; option A's is {(None,) + expected.shape[1:]}: "
+                f"{OPTION_A}."]
+    for before in range(1, extra + 1):
+        if close(values, padded(kept, before))[0]:
+            where = "before x's channels" if before == extra else "on both sides of x's channels"
+            return [f"Your shortcut puts the zero channels {where}. Append them after x's own channels (pad width "
+                    f"(0, filters - x.shape[-1]) on the last axis), as the reference does: channel k of x is then "
+                    "added to channel k of F(x), and the new channels get F(x) alone."]
+    if stride > 1:
+        if close(values, padded(probe[:, 1::stride, 1::stride, :]))[0]:
+            return [f"Your shortcut keeps rows and columns 1, 1 + {stride}, ...; option A keeps 0, {stride}, ... "
+                    f"(x[:, ::{stride}, ::{stride}, :]), the pixels that a 1x1 convolution with strides={stride} "
+                    "reads."]
+        height, width = kept.shape[1:3]
+        pooled = np.zeros_like(kept)
+        for i in range(stride):
+            for j in range(stride):
+                block = probe[:, i::stride, j::stride, :][:, :height, :width, :]
+                pooled[:, :block.shape[1], :block.shape[2], :] += block / stride ** 2
+        if close(values, padded(pooled))[0]:
+            return [f"Your shortcut averages {stride}x{stride} windows; option A subsamples: it keeps every "
+                    f"{stride}th row and column (x[:, ::{stride}, ::{stride}, :]) and changes no value."]
+    if close(values[..., :channels], kept)[0]:
+        return [f"The {extra} appended channels are not zeros. Option A pads with zeros (keras.ops.pad), so the "
+                "new channels of the output carry F(x) alone and the shortcut stays parameter-free."]
+    return [f"The shortcut's values differ from option A's, {OPTION_A}, by up to "
+            f"{close(values, expected)[1]:.3g} on the check's input."]
+
+
+def option_a(x, mine, input_shape, kwargs, comparison, result):
+    """Check the learner's option A shortcut by its values and mark its line in `result.structure`."""
+    steps = (mine.head or []) + (mine.shortcut or [])
+    if mine.join is None or mine.shortcut is None or any(getattr(s.op, "weights", None) for s in steps):
+        return  # no shortcut to read, or `rules` has named its weights already
+    probe = fixed_input(input_shape)
+    values = keras.ops.convert_to_numpy(keras.Model(x, steps[-1].tensor if steps else x)(probe, training=False))
+    problems = option_a_problems(values, probe, kwargs["filters"], kwargs.get("stride", 1))
+    comparison.problems += problems
+    for i, line in enumerate(result.structure):
+        if line.startswith("shortcut:"):
+            if problems:
+                tail = result.structure[i + 1:]
+                tail = tail[1:] if tail and tail[0].lstrip().startswith("expected:") else tail
+                result.structure[i:] = [f"shortcut: {describe(mine.shortcut)}   ✗", f"expected: {OPTION_A}"] + tail
+            else:
+                tail = result.structure[i + 1:]
+                tail = tail[1:] if tail and tail[0].lstrip().startswith("expected:") else tail
+                result.structure[i:] = [f"shortcut: {describe(mine.shortcut)}   ✓ {OPTION_A}"] + tail
+            break
 
 
 def merge(first, second, label):
@@ -143,77 +229,116 @@ def check_conv_block(fn, stride_on="1x1"):
     """Check a learner's convolutional (projection) block against `resnet_widgets.models.conv_block`.
 
     The check calls `fn(x, filters=4, stride=2, name="checked_block")` with x of shape (None, 8, 8, 8), then
-    again with stride=1 (as in conv2, after the max pool), so a hard-coded stride is found too.
+    again with stride=1 (as in conv2, after the max pool), so a hard-coded stride is found too. With
+    `stride_on="both"` (notebook 03's exercise) every call also passes `stride_on="1x1"`, and a third call
+    `stride_on="3x3"` checks the v1.5 placement of the same function.
 
     Args:
-        fn: the learner's function (x, filters, stride, name) -> tensor.
+        fn: the learner's function (x, filters, stride, name) -> tensor; with stride_on="both", it also takes
+            stride_on ("1x1" or "3x3").
         stride_on: where the learner's block should put the stride: "1x1" (v1: keras.applications and the
-            released Caffe model, the default) or "3x3" (v1.5, torchvision).
+            released Caffe model, the default), "3x3" (v1.5, torchvision), or "both" (fn takes the placement
+            as its stride_on argument; both are checked).
 
     Returns:
         CheckResult: `.passed`, `.problems`, `.notes`, `.facts`.
 
     Raises:
         TypeError: if `fn` is not callable.
-        ValueError: for a `stride_on` other than "1x1" or "3x3".
+        ValueError: for a `stride_on` other than "1x1", "3x3" or "both".
         ExerciseNotWritten: `fn` still raises NotImplementedError.
     """
     arguments.function("fn", fn, "your block function, e.g. fn=my_conv_block")
-    arguments.choice("stride_on", stride_on, STRIDE_PLACEMENTS, "the first 1x1 convolution (v1) or the 3x3 (v1.5)")
+    arguments.choice("stride_on", stride_on, (*STRIDE_PLACEMENTS, "both"),
+                     'the first 1x1 convolution (v1), the 3x3 (v1.5), or "both" (your function takes stride_on)')
+    placements = STRIDE_PLACEMENTS if stride_on == "both" else (stride_on,)
 
-    def reference(x, filters, stride, name):
+    def reference(x, filters, stride, name, stride_on=placements[0]):
         return conv_block(x, filters, stride=stride, stride_on=stride_on, name=name)
 
     shape = (CHECK_SIZE, CHECK_SIZE, 2 * CHECK_FILTERS)
     kwargs = {"filters": CHECK_FILTERS, "stride": 2, "name": CHECK_NAME}
-    common = {"fn": fn, "reference_fn": reference, "input_shape": shape, "kind": bottleneck(stride_on),
-              "projection": True}
-    return run_calls([
+    if stride_on == "both":
+        kwargs["stride_on"] = "1x1"
+    both = stride_on == "both"
+    common = {"fn": fn, "reference_fn": reference, "input_shape": shape,
+              "kind": bottleneck(placements[0], placement_argument=both), "projection": True}
+    calls = [
         (None, dict(common, kwargs=kwargs), None),
         ("with stride=1", dict(common, kwargs=dict(kwargs, stride=1)),
          "with stride=1 too (as in conv2, after the max pool)"),
-    ], f"convolutional block (stride on the {stride_on})")
+    ]
+    if stride_on == "both":
+        calls.append(("with stride_on='3x3'", dict(common, kind=bottleneck("3x3", True), kwargs=dict(kwargs, stride_on="3x3")),
+                      "with stride_on='3x3' too: v1.5, the stride on the 3x3 convolution and the projection"))
+    exercise = "convolutional block (v1 and v1.5)" if stride_on == "both" else f"convolutional block (stride on the {stride_on})"
+    return run_calls(calls, exercise)
 
 
-def check_basic_block(fn):
+def check_basic_block(fn, shortcut="projection"):
     """Check a learner's basic block (two 3x3 convolutions) against `resnet_widgets.models.basic_block`.
 
-    The reference uses option B: a 1x1 projection with BN where the shape changes, the identity elsewhere
-    (He et al. 2015, sec. 3.3). The check calls `fn(x, filters=8, stride=2, name="checked_block")` with x of
-    shape (None, 8, 8, 4) (a projection with a stride), then `fn(x, filters=8, stride=1, ...)` with x of shape
-    (None, 8, 8, 8) (the identity), then with x of shape (None, 8, 8, 4) (a projection for the channels alone).
+    With the default `shortcut="projection"` the reference uses option B: a 1x1 projection with BN where the
+    shape changes, the identity elsewhere (He et al. 2015, sec. 3.3). The check calls
+    `fn(x, filters=8, stride=2, name="checked_block")` with x of shape (None, 8, 8, 4) (a projection with a
+    stride), then `fn(x, filters=8, stride=1, ...)` with x of shape (None, 8, 8, 8) (the identity), then with x
+    of shape (None, 8, 8, 4) (a projection for the channels alone).
+    With `shortcut="both"` (notebook 01a's exercise) those calls also pass `shortcut="projection"`, and three
+    more pass `shortcut="zero_pad"`, the paper's option A (x subsampled by the stride, zero channels appended
+    after x's own, no weights): stride 2 on (None, 8, 8, 4), stride 1 on (None, 8, 8, 4), and stride 2 with
+    filters=10 on (None, 9, 9, 6), so a stride or a padding fitted to the first call is found.
     The reference's convolutions have no bias and its BN uses epsilon=1.001e-5; since no official weights bind
     to a basic block, a bias, another epsilon or other layer names are notes, not problems.
 
     Args:
-        fn: the learner's function (x, filters, stride=1, name="block") -> tensor.
+        fn: the learner's function (x, filters, stride=1, name="block") -> tensor; with shortcut="both" it also
+            takes shortcut ("projection" or "zero_pad").
+        shortcut: "projection" (option B only, the default) or "both" (fn takes the option as its `shortcut`
+            argument; both are checked).
 
     Returns:
         CheckResult: `.passed`, `.problems`, `.notes`, `.facts`.
 
     Raises:
         TypeError: if `fn` is not callable.
+        ValueError: for a `shortcut` other than "projection" or "both".
         ExerciseNotWritten: `fn` still raises NotImplementedError.
     """
     arguments.function("fn", fn, "your block function, e.g. fn=my_basic_block")
+    arguments.choice("shortcut", shortcut, ("projection", "both"),
+                     'option B alone, or "both" (your function takes shortcut="projection" or "zero_pad")')
     filters = 2 * CHECK_FILTERS
+    both = shortcut == "both"
 
-    def reference(x, filters, stride, name):
-        return basic_block(x, filters, stride=stride, shortcut="projection", name=name)
+    def reference(x, filters, stride, name, shortcut="projection"):
+        return basic_block(x, filters, stride=stride, shortcut=shortcut, name=name)
 
-    common = {"fn": fn, "reference_fn": reference, "kind": BASIC}
+    def call(input_shape, stride, projection, option="projection", width=filters, kind=BASIC):
+        kwargs = {"filters": width, "stride": stride, "name": CHECK_NAME}
+        if both:
+            kwargs["shortcut"] = option
+        return {"fn": fn, "reference_fn": reference, "kind": kind, "input_shape": input_shape,
+                "projection": projection, "kwargs": kwargs}
+
     narrow = (CHECK_SIZE, CHECK_SIZE, CHECK_FILTERS)
-    return run_calls([
-        (None, dict(common, input_shape=narrow, kwargs={"filters": filters, "stride": 2, "name": CHECK_NAME},
-                    projection=True), None),
-        ("with stride=1 and the same channels", dict(
-            common, input_shape=(CHECK_SIZE, CHECK_SIZE, filters), projection=False,
-            kwargs={"filters": filters, "stride": 1, "name": CHECK_NAME}),
+    calls = [
+        (None, call(narrow, 2, True), None),
+        ("with stride=1 and the same channels", call((CHECK_SIZE, CHECK_SIZE, filters), 1, False),
          "with stride=1 and the input's channels too: the shortcut is x itself"),
-        ("with stride=1 and new channels", dict(
-            common, input_shape=narrow, projection=True, kwargs={"filters": filters, "stride": 1, "name": CHECK_NAME}),
+        ("with stride=1 and new channels", call(narrow, 1, True),
          "with stride=1 and new channels too: the projection follows the channels"),
-    ], "basic block")
+    ]
+    if both:
+        calls += [
+            ("with shortcut='zero_pad'", call(narrow, 2, False, "zero_pad", kind=BASIC_A),
+             "with shortcut='zero_pad' too: option A subsamples x and appends zero channels, no weights"),
+            ("with shortcut='zero_pad' and stride=1", call(narrow, 1, False, "zero_pad", kind=BASIC_A),
+             "with shortcut='zero_pad' and stride=1 too: zero channels alone"),
+            ("with shortcut='zero_pad', filters=10 on 9x9x6", call((CHECK_SIZE + 1, CHECK_SIZE + 1, 6), 2, False,
+                                                                  "zero_pad", width=10, kind=BASIC_A),
+             "with filters=10 on a 9x9x6 input too: stride and padding follow the arguments"),
+        ]
+    return run_calls(calls, "basic block (options B and A)" if both else "basic block")
 
 
 def check_preact_block(fn):

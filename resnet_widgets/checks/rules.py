@@ -13,6 +13,7 @@ whether official weight files bind to them), so one set of rules serves the basi
 and the v2 pre-activation block.
 """
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 
@@ -45,6 +46,11 @@ class BlockKind:
         preact: v2 pre-activation: BN and ReLU before each convolution, nothing after the addition.
         projection_where: where a projection shortcut belongs, for a learner who put one elsewhere.
         projection_how: what the projection is, for a learner who left it out.
+        placement_argument: the learner's function takes the stride's placement as its `stride_on` argument
+            (notebook 03's exercise), so a stride in the wrong place means that argument was not followed.
+        zero_pad: the shortcut is the paper's option A (He et al. 2015, sec. 3.3): x subsampled and padded with
+            zero channels, no weights. Its values are checked by `blocks.option_a_problems`; the rules only name
+            a shortcut that has weights.
     """
 
     roles: tuple
@@ -55,10 +61,12 @@ class BlockKind:
     preact: bool = False
     projection_where: str = ""
     projection_how: str = ""
+    placement_argument: bool = False
+    zero_pad: bool = False
 
 
-def bottleneck(stride_on="1x1"):
-    return BlockKind(
+def bottleneck(stride_on="1x1", placement_argument=False):
+    return BlockKind(placement_argument=placement_argument,
         roles=("the first 1x1 convolution", "the 3x3 convolution", "the last 1x1 convolution"),
         expansion=EXPANSION, reference="keras.applications", official_weights=True, stride_on=stride_on,
         projection_where="A projection belongs in the convolutional block (notebook 03), where the shape changes.",
@@ -71,6 +79,11 @@ BASIC = BlockKind(
     projection_where="Option B projects only where the shape changes (a stride of 2, or new channels); elsewhere "
                      "the shortcut is x itself (He et al. 2015, sec. 3.3).",
     projection_how="a 1x1 convolution with `filters` channels and the block's stride, then BN (option B)")
+
+# The basic block called with shortcut="zero_pad" (notebook 01a's exercise): option A where the shape changes.
+BASIC_A = dataclasses.replace(
+    BASIC, zero_pad=True,
+    projection_where="With shortcut='zero_pad' the shortcut is option A: it has no weights (He et al. 2015, sec. 3.3).")
 
 PREACT = BlockKind(
     roles=("the first 1x1 convolution", "the 3x3 convolution", "the last 1x1 convolution"),
@@ -240,6 +253,9 @@ class Comparison:
         where = "shortcut" if shortcut else "residual branch"
         ref_convs = [s for s in ref if s.kind == "conv"]
         my_convs = [s for s in mine if s.kind == "conv"]
+        if shortcut and self.kind.zero_pad:
+            self._option_a_shortcut(mine)
+            return
         if shortcut and not ref_convs:
             self._plain_shortcut(mine, ref)
             return
@@ -300,6 +316,21 @@ class Comparison:
         else:
             self.problems.append(f"The shortcut is {describe(mine)}; it should be {describe(ref)} "
                                  f"({', '.join(self.code(s) for s in ref)}).")
+
+    def _option_a_shortcut(self, mine):
+        """Option A's shortcut has no weights; what it computes is checked from its values (`option_a_problems`)."""
+        weighted = [s for s in mine if getattr(s.op, "weights", None)]
+        if not weighted:
+            return
+        if any(s.kind == "conv" for s in weighted):
+            what = f"projects x ({describe(mine)}): that is option B"
+        else:
+            what = f"goes through {describe(mine)}, which has weights"
+        self.problems.append(
+            f"With shortcut='zero_pad' your shortcut {what} ({', '.join(self.code(s) for s in weighted)}). Option A "
+            "adds no parameter: keep every stride-th row and column of x (x[:, ::stride, ::stride, :]) and append "
+            "zero channels up to `filters` (keras.ops.pad on the last axis). Read the shortcut argument to choose "
+            "between the two (He et al. 2015, sec. 3.3).")
 
     def _role(self, conv, index, count, shortcut):
         """How the course names a convolution by its place in the block: "the 3x3 convolution (`{name}_2_conv`)"."""
@@ -393,6 +424,15 @@ class Comparison:
             where = {"1x1": "first 1x1", "3x3": "3x3"}
             variant = {"1x1": "v1, as in keras.applications and the released Caffe model",
                        "3x3": "v1.5, torchvision's choice"}
+            if self.kind.placement_argument:
+                expected = convs[ref_strided[0]]
+                self.problems.append(
+                    f"With stride_on='{self.kind.stride_on}' the stride belongs in the {where[self.kind.stride_on]} "
+                    f"convolution ({self.code(expected)}): {variant[self.kind.stride_on]}. Your block put it in the "
+                    f"{where[placement]} convolution ({self.code(at)}). Read the stride_on argument to choose which "
+                    "convolution of the residual branch gets strides=stride; the projection keeps its stride either "
+                    "way.")
+                return
             self.problems.append(
                 f"The stride sits in the {where[placement]} convolution ({self.code(at)}): that is "
                 f"{variant[placement]}. This check expects it in the {where[self.kind.stride_on]} convolution "

@@ -30,12 +30,34 @@ class BuildFailed(Exception):
 _SHAPES = re.compile(r"[\(\[]((?:None, )?\d+, \d+, \d+)[\)\]]")
 
 
-def _add_error_problem(message, in_channels, filters, stride, conv, expansion=EXPANSION):
-    """Explain a failed addition from the two shapes in Keras' message."""
+def _option_a_hints(shapes, in_channels, filters, stride):
+    """Why an option A shortcut (subsample, append zero channels) does not fit the residual branch."""
+    (h1, w1, c1), (h2, w2, c2) = shapes
+    hints = []
+    if (h1, w1) != (h2, w2):
+        hints.append(f"The sizes differ ({h1}x{w1} vs {h2}x{w2}): with stride={stride} the shortcut keeps every "
+                     "stride-th row and column of x, x[:, ::stride, ::stride, :] (use the block's stride, not a "
+                     "fixed number).")
+    if c1 != c2:
+        if in_channels in (c1, c2):
+            hints.append(f"One side still has the input's {in_channels} channels: option A appends "
+                         f"filters - {in_channels} = {filters - in_channels} zero channels to x (keras.ops.pad on the "
+                         f"last axis), so the shortcut has filters = {filters} channels.")
+        else:
+            hints.append(f"The shortcut must end with filters = {filters} channels: pad x's {in_channels} channels "
+                         f"with filters - x.shape[-1] = {filters - in_channels} zeros, computed from the shapes, not "
+                         "a fixed number or a fixed ratio.")
+    return hints
+
+
+def _add_error_problem(message, in_channels, filters, stride, conv, expansion=EXPANSION, zero_pad=False):
+    """Explain a failed addition from the two shapes in Keras' message (`zero_pad`: an option A shortcut)."""
     shapes = [tuple(int(v) for v in s.replace("None, ", "").split(", ")) for s in _SHAPES.findall(message)][:2]
     head = f"Keras could not add the shortcut and the residual branch ({message.strip().splitlines()[0]})."
     if len(shapes) != 2:
         return f"{head} The two branches must have the same shape."
+    if zero_pad:
+        return " ".join([head] + _option_a_hints(shapes, in_channels, filters, stride))
     (h1, w1, c1), (h2, w2, c2) = shapes
     out = expansion * filters
     times = f"{expansion} * filters = {out}" if expansion > 1 else f"filters = {out}"
@@ -75,7 +97,7 @@ def _unwritten(error, fn):
     return innermost.name if innermost.name != "<module>" else getattr(fn, "__name__", "your function")
 
 
-def build(fn, input_shape, kwargs, projection, expansion=EXPANSION):
+def build(fn, input_shape, kwargs, projection, expansion=EXPANSION, zero_pad=False):
     """Call the learner's function on a fresh input and wrap it in a model.
 
     Args:
@@ -83,6 +105,7 @@ def build(fn, input_shape, kwargs, projection, expansion=EXPANSION):
         input_shape: the input's shape without the batch axis.
         projection: whether the block's shape changes (its shortcut must project), for the hints.
         expansion: output channels per `filters` (4 for a bottleneck, 1 for a basic block).
+        zero_pad: the shortcut should be option A (subsampled, zero channels appended), for the hints.
 
     Returns:
         (the symbolic input, the output, a keras.Model from one to the other).
@@ -109,7 +132,8 @@ def build(fn, input_shape, kwargs, projection, expansion=EXPANSION):
         message = str(error)
         if "incompatible shapes" in message or "broadcast" in message:
             raise BuildFailed(_add_error_problem(message, input_shape[-1], kwargs["filters"],
-                                                 kwargs.get("stride", 1), projection, expansion)) from None
+                                                 kwargs.get("stride", 1), projection, expansion,
+                                                 zero_pad)) from None
         raise BuildFailed(f"Your function raised ValueError when the check called {call}: "
                           f"{message.strip().splitlines()[0] if message.strip() else ''}") from None
     except Exception as error:

@@ -4,6 +4,10 @@ import html
 import re
 from dataclasses import dataclass, field
 
+# What a learner reads below the problems when the check could not compare everything.
+STOPPED_EARLY = ("The check stopped before it had compared everything: fix these, run your cell and the check "
+                 "again, and more may follow.")
+
 
 @dataclass
 class CheckResult:
@@ -17,7 +21,9 @@ class CheckResult:
         structure: the learner's block as the check read it, one line per part, each marked ✓ when it agrees
             with the reference and followed by what was expected when it does not.
         incomplete: True when the check stopped before it could compare everything (a build that failed,
-            wiring it could not follow): more problems may follow once these are fixed.
+            wiring it could not follow, a later way of calling the block left untried): more problems may
+            follow once these are fixed. Said after the problems (`STOPPED_EARLY`), not in the headline, so that
+            the list above it does not read as cut short.
     """
 
     exercise: str
@@ -38,8 +44,7 @@ class CheckResult:
         if self.passed:
             return f"{title}: passed. Well done!"
         count = len(self.problems)
-        more = " (the check stopped there: more may follow once it is fixed)" if self.incomplete else ""
-        return f"{title}: {count} problem{'s' if count > 1 else ''} to fix{more}."
+        return f"{title}: {count} problem{'s' if count > 1 else ''} to fix."
 
     def __str__(self):
         lines = [self.headline]
@@ -47,6 +52,8 @@ class CheckResult:
         if self.problems:
             lines.append("Problems:")
             lines += [f"  {i}. {problem}" for i, problem in enumerate(self.problems, 1)]
+            if self.incomplete:
+                lines.append(STOPPED_EARLY)
         if self.notes:
             lines.append("Notes:")
             lines += [f"  - {note}" for note in self.notes]
@@ -78,7 +85,9 @@ class CheckResult:
         return (
             f"<div style='border-left:4px solid {colour};padding:4px 10px;margin:4px 0'>"
             f"<div style='color:{colour};font-weight:bold'>{html.escape(self.headline)}</div>"
-            f"{facts}{section('Problems', self.problems, 'ol')}{section('Notes', self.notes)}{seen}</div>"
+            f"{facts}{section('Problems', self.problems, 'ol')}"
+            f"{f'<div>{text(STOPPED_EARLY)}</div>' if self.incomplete and self.problems else ''}"
+            f"{section('Notes', self.notes)}{seen}</div>"
         )
 
 
@@ -93,8 +102,9 @@ class ExerciseNotWritten(NotImplementedError):
     def __init__(self, function_name):
         self.function_name = function_name
         super().__init__(
-            f"Not written yet: {function_name} still raises NotImplementedError. Replace that line with your code "
-            "(between the markers), then run this cell again."
+            f"Not written yet: {function_name} still raises NotImplementedError. In the exercise cell that defines "
+            f"{function_name}, replace the line `raise NotImplementedError(...)` with your code and run that cell "
+            "first (Shift+Enter); then run this check again."
         )
 
     def _render_traceback_(self):

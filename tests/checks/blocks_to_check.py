@@ -195,6 +195,29 @@ def conv_block_with_hard_coded_stride(x, filters, stride, name):
     return finish(projection(x, filters, 2, name), residual_branch(x, filters, name, stride=2), name)
 
 
+# Notebook 03's exercise: one function, both stride placements (stride_on="1x1" is v1, "3x3" is v1.5).
+
+
+def correct_conv_block_both_placements(x, filters, stride, name, stride_on="1x1"):
+    branch = residual_branch(x, filters, name, stride=stride, stride_on=stride_on)
+    return finish(projection(x, filters, stride, name), branch, name)
+
+
+def conv_block_that_ignores_stride_on(x, filters, stride, name, stride_on="1x1"):
+    return correct_conv_block(x, filters, stride, name)
+
+
+def conv_block_that_moves_the_projection_stride_too(x, filters, stride, name, stride_on="1x1"):
+    # v1.5 moves only the residual branch's stride: the projection stays a strided 1x1.
+    branch = residual_branch(x, filters, name, stride=stride, stride_on=stride_on)
+    shortcut = projection(x, filters, stride if stride_on == "1x1" else 1, name)
+    return finish(shortcut, branch, name)
+
+
+def conv_block_without_a_stride_on_argument(x, filters, stride, name):
+    return correct_conv_block(x, filters, stride, name)
+
+
 def block_from_notebook_02_with_two_mistakes(x, filters, name):
     """Notebook 02's demo: a ReLU after the third BN, and the shortcut saved after x was overwritten."""
     for k, (width, size) in enumerate([(filters, 1), (filters, 3), (4 * filters, 1)], start=1):
@@ -265,6 +288,47 @@ def basic_block_with_stride_on_the_second_convolution(x, filters, stride=1, name
 
 def basic_block_not_written_yet(x, filters, stride=1, name="block"):
     raise NotImplementedError("Exercise: write your code here")
+
+
+# Notebook 01a's exercise: one basic block with both shortcuts, "projection" (option B) and "zero_pad" (option A).
+
+
+def option_a(x, filters, stride, before=None, offset=0, extra=None):
+    kept = x[:, offset::stride, offset::stride, :]
+    extra = filters - x.shape[-1] if extra is None else extra
+    before = 0 if before is None else before
+    return ops.pad(kept, [[0, 0], [0, 0], [0, 0], [before, extra - before]])
+
+
+def basic_block_with(shortcut_fn):
+    def block(x, filters, stride=1, shortcut="projection", name="block"):
+        skip = x
+        if stride != 1 or x.shape[-1] != filters:
+            if shortcut == "projection":
+                skip = basic_projection(x, filters, stride, name)
+            else:
+                skip = shortcut_fn(x, filters, stride, name)
+        return finish(skip, basic_branch(x, filters, stride, name), name)
+    return block
+
+
+correct_basic_block_both_shortcuts = basic_block_with(lambda x, filters, stride, name: option_a(x, filters, stride))
+basic_block_whose_option_a_pads_in_front = basic_block_with(
+    lambda x, filters, stride, name: option_a(x, filters, stride, before=filters - x.shape[-1]))
+basic_block_whose_option_a_keeps_odd_rows = basic_block_with(
+    lambda x, filters, stride, name: option_a(x, filters, stride, offset=1 if stride > 1 else 0))
+# Fitted to the first call: the channels double, so it pads as many zeros as x has channels.
+basic_block_whose_option_a_doubles_the_channels = basic_block_with(
+    lambda x, filters, stride, name: option_a(x, filters, stride, extra=x.shape[-1]))
+# Fitted to the first call: a fixed stride of 2.
+basic_block_whose_option_a_always_subsamples = basic_block_with(lambda x, filters, stride, name: option_a(x, filters, 2))
+basic_block_whose_option_a_averages = basic_block_with(
+    lambda x, filters, stride, name: ops.pad(layers.AveragePooling2D(stride, padding="same")(x),
+                                             [[0, 0], [0, 0], [0, 0], [0, filters - x.shape[-1]]]))
+
+
+def basic_block_that_ignores_the_shortcut_argument(x, filters, stride=1, shortcut="projection", name="block"):
+    return correct_basic_block(x, filters, stride, name)
 
 
 # ---- v2 pre-activation blocks -----------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def test_relu_before_the_addition_is_named_and_later_calls_are_announced():
     result = check_basic_block(blocks.basic_block_with_relu_before_add)
     (problem,) = result.problems
     assert "ReLU (`{name}_2_relu`) on the residual branch before the addition" in problem
-    assert result.incomplete and "more may follow" in result.headline
+    assert result.incomplete and "more may follow" in str(result) and "more may follow" not in result.headline
 
 
 def test_stride_on_the_second_convolution_names_both_convolutions():
@@ -66,3 +66,61 @@ def test_stride_on_the_second_convolution_names_both_convolutions():
 def test_unwritten_basic_block_raises_not_written_yet():
     with pytest.raises(ExerciseNotWritten, match="basic_block_not_written_yet"):
         check_basic_block(blocks.basic_block_not_written_yet)
+
+
+# Notebook 01a's exercise asks for option A as well (shortcut="zero_pad"), which the walkthrough does not print.
+# The check's last call (filters=10 on a 9x9x6 input) finds a stride or a padding fitted to the first.
+
+
+def test_one_function_with_both_shortcuts_passes_all_six_calls():
+    result = check_basic_block(blocks.correct_basic_block_both_shortcuts, shortcut="both")
+    assert result.passed, result.problems
+    assert any("filters=10 on a 9x9x6 input too" in fact for fact in result.facts), result.facts
+    assert any(line.startswith("shortcut:") and "✓" in line for line in result.structure), result.structure
+
+
+def test_our_basic_block_passes_with_both_shortcuts():
+    def ours(x, filters, stride=1, shortcut="projection", name="block"):
+        return basic_block(x, filters, stride=stride, shortcut=shortcut, name=name)
+
+    assert check_basic_block(ours, shortcut="both").passed
+
+
+def test_a_projection_where_option_a_is_asked_is_named_as_option_b():
+    result = check_basic_block(blocks.basic_block_that_ignores_the_shortcut_argument, shortcut="both")
+    (problem,) = result.problems
+    assert problem.startswith("(with shortcut='zero_pad')") and "that is option B" in problem, problem
+    assert "adds no parameter" in problem and "`{name}_0_conv`" in problem
+
+
+@pytest.mark.parametrize("block, words", [
+    (blocks.basic_block_whose_option_a_pads_in_front, "puts the zero channels before x's channels"),
+    (blocks.basic_block_whose_option_a_keeps_odd_rows, "keeps rows and columns 1, 1 + 2"),
+    (blocks.basic_block_whose_option_a_averages, "averages 2x2 windows"),
+])
+def test_an_option_a_that_computes_other_values_is_named(block, words):
+    result = check_basic_block(block, shortcut="both")
+    assert not result.passed
+    assert result.problems[0].startswith("(with shortcut='zero_pad')") and words in result.problems[0], result.problems
+    assert any(line.startswith("  shortcut:") and line.endswith("✗") for line in result.structure), result.structure
+
+
+def test_an_option_a_fitted_to_the_first_call_fails_a_later_one():
+    doubled = check_basic_block(blocks.basic_block_whose_option_a_doubles_the_channels, shortcut="both")
+    (problem,) = doubled.problems
+    assert problem.startswith("(with shortcut='zero_pad', filters=10 on 9x9x6)"), problem
+    assert "filters - x.shape[-1] = 4 zeros" in problem and "not a fixed number" in problem
+    fixed_stride = check_basic_block(blocks.basic_block_whose_option_a_always_subsamples, shortcut="both")
+    (problem,) = fixed_stride.problems
+    assert problem.startswith("(with shortcut='zero_pad' and stride=1)"), problem
+    assert "The sizes differ (4x4 vs 8x8)" in problem and "not a fixed number" in problem
+
+
+def test_a_function_without_a_shortcut_argument_shows_how_the_check_calls_it():
+    result = check_basic_block(blocks.correct_basic_block, shortcut="both")
+    assert "shortcut='projection'" in result.problems[0] and "TypeError" in result.problems[0], result.problems
+
+
+def test_an_unknown_shortcut_option_is_a_value_error_naming_the_argument():
+    with pytest.raises(ValueError, match="shortcut"):
+        check_basic_block(blocks.correct_basic_block_both_shortcuts, shortcut="zero_pad")

@@ -65,3 +65,35 @@ def test_hard_coded_stride_is_found_by_the_second_call():
 def test_unknown_stride_placement_is_a_value_error():
     with pytest.raises(ValueError, match="stride_on must be one of '1x1', '3x3'"):
         check_conv_block(blocks.correct_conv_block, stride_on="middle")
+
+
+# Notebook 03's exercise asks for one function with both placements, which the walkthrough does not print.
+
+
+def test_one_function_with_both_stride_placements_passes_all_three_calls():
+    result = check_conv_block(blocks.correct_conv_block_both_placements, stride_on="both")
+    assert result.passed, result.problems
+    assert any("stride_on='3x3' too" in fact for fact in result.facts)
+
+
+def test_a_function_that_ignores_stride_on_is_told_where_the_v15_stride_goes():
+    result = check_conv_block(blocks.conv_block_that_ignores_stride_on, stride_on="both")
+    (problem,) = result.problems
+    assert problem.startswith("(with stride_on='3x3')") and "`{name}_2_conv`" in problem, problem
+
+
+def test_a_v15_block_whose_projection_lost_its_stride_is_named():
+    result = check_conv_block(blocks.conv_block_that_moves_the_projection_stride_too, stride_on="both")
+    assert not result.passed
+    assert all(p.startswith("(with stride_on='3x3')") for p in result.problems), result.problems
+    assert any("8x8 vs 4x4" in p and "both the shortcut and" in p for p in result.problems), result.problems
+
+
+def test_a_function_without_stride_on_shows_how_the_check_calls_it():
+    result = check_conv_block(blocks.conv_block_without_a_stride_on_argument, stride_on="both")
+    assert "stride_on='1x1'" in result.problems[0] and "TypeError" in result.problems[0], result.problems
+
+
+def test_an_unknown_stride_placement_is_a_value_error_naming_the_argument():
+    with pytest.raises(ValueError, match="stride_on"):
+        check_conv_block(blocks.correct_conv_block_both_placements, stride_on="2x2")

@@ -130,6 +130,9 @@ def test_unwritten_exercise_raises_a_one_line_not_written_yet():
         check_identity_block(blocks.identity_block_not_written_yet)
     (line,) = raised.value._render_traceback_()
     assert "Not written yet" in line and "Traceback" not in line
+    # A learner who writes the code and re-runs only the check must learn that the exercise cell runs first.
+    assert "run that cell first" in line and "this check again" in line
+    assert "between the markers" not in line  # a student copy has no markers
 
 
 def test_wrong_signature_shows_how_the_check_calls_it():
@@ -158,9 +161,12 @@ def test_what_the_check_saw_marks_the_wrong_part_and_shows_what_was_expected():
     assert "after the addition: ReLU   ✓" in lines
 
 
-def test_a_build_that_fails_says_more_may_follow():
+def test_a_build_that_fails_says_more_may_follow_below_the_problems_not_in_the_headline():
     result = check_identity_block(blocks.identity_block_with_valid_padding)
-    assert result.incomplete and "more may follow" in result.headline
+    text = str(result)
+    assert result.incomplete and result.headline.endswith("to fix.")
+    assert text.index("more may follow") > text.index("Problems:")
+    assert "more may follow" in result._repr_html_()
 
 
 @pytest.mark.parametrize("block", [name for name in dir(blocks) if name.startswith("identity_block_")

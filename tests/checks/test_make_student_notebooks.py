@@ -8,7 +8,7 @@ import pytest
 from ..scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
-EXERCISE_NOTEBOOKS = ("02_identity_block.ipynb", "03_convolutional_block.ipynb", "04_assembling_resnet50.ipynb")
+EXERCISE_NOTEBOOKS = ("01a_residual_learning.ipynb", "02_identity_block.ipynb", "03_convolutional_block.ipynb", "04_assembling_resnet50.ipynb")
 
 
 script = load_script("make_student_notebooks")

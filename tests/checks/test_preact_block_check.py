@@ -55,3 +55,12 @@ def test_same_padding_is_fine_at_stride_1_and_named_at_stride_2():
     (problem,) = result.problems
     assert problem.startswith("(with stride=2 and conv_shortcut=False)")
     assert "padding='same'" in problem and "ZeroPadding2D" in problem and "`{name}_2_pad`" in problem
+
+
+def test_a_parameter_count_that_differs_is_never_marked_with_a_tick():
+    # The BN after the last convolution adds 4 numbers per output channel: 16 channels, 64 parameters.
+    result = check_preact_block(blocks.preact_block_with_bn_after_the_last_convolution)
+    text = str(result)
+    assert not any("parameters" in fact for fact in result.facts), result.facts
+    assert "the reference has 464" in text
+    assert not any(line.startswith("  ✓") and "reference has" in line for line in text.splitlines())

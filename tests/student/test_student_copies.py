@@ -25,7 +25,7 @@ from ..scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
-NOTEBOOKS = sorted(p.name for p in COURSE.glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted(p.name for p in COURSE.glob("[0-9][0-9]*_*.ipynb"))  # 01a, 01b and 06b too
 CHECK_CALL = re.compile(r"^\s*(print\()?check_\w+\(", re.M)
 
 
