@@ -344,8 +344,7 @@ def model_graph(model) -> dict:
     stem, head, members, loose_before = _sort_into_places(nodes, records, blocks, block_of)
     taken = {n.name for n in nodes}
     top = []
-    # A stem of input layers only (a lone block, a learner's stage) would be drawn as an empty box: left out.
-    if any(record["type"] != "InputLayer" for record in stem):
+    if stem:
         top.append(_group(_unique("stem", taken), "stem", stem))
     for name, children in _stages(blocks, members, loose_before, nodes, block_of):
         top.append(_group(_unique(name, taken), "stage", children))

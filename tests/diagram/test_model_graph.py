@@ -66,8 +66,7 @@ def test_a_learners_block_with_any_names_is_found_by_its_addition():
     # The ReLU after the addition ends the block, as in ReLU(F(x) + x).
     assert [c["name"] for c in block["children"]] == ["squeeze", "norm_a", "act", "mix", "together", "after"]
     assert block["shortcut"] == {"kind": "identity", "layers": [], "from": "picture", "to": "together"}
-    # Its stem would hold the input layer only: an empty box in the picture, so the graph has none.
-    assert [n["kind"] for n in graph["children"]] == ["stage"]
+    assert [n["kind"] for n in graph["children"]] == ["stem", "stage"]
     assert graph["params"] == model.count_params()
     json.dumps(graph)
 

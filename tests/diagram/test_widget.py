@@ -56,8 +56,7 @@ def test_assigning_a_rebuilt_model_redraws_and_keeps_what_still_exists():
     widget.selected = "f"
     before = widget._scene
     widget.model = residual_model(width=16, projection=True)  # the learner rebuilt their block
-    (stage,) = [node for node in widget.graph["children"] if node["kind"] == "stage"]
-    assert stage["children"][0]["shortcut"]["kind"] == "projection"
+    assert widget.graph["children"][1]["children"][0]["shortcut"]["kind"] == "projection"
     assert widget._scene != before and json.loads(widget._scene) == widget.scene
     assert widget.expanded == ["plus"] and widget.selected == "f"
     widget.model = keras.Sequential([keras.Input((3,)), layers.Dense(2, name="only")])
