@@ -40,9 +40,14 @@ def test_the_record_is_the_recorded_mode_of_today(record):
     assert result.seeds == CONFIGS["recorded"]["seeds"]
 
 
-def test_the_record_shows_both_halves_of_fig6(record):
+def test_the_record_shows_what_notebook_01b_says_it_shows(record):
+    """The plain half of Fig. 6 at 20 and 56 layers, and a residual net that does not degrade (01b's prose says it
+    has caught up with the shallower one but not passed it in 1,175 steps; a longer record should pass it)."""
     result = Degradation.from_record(record)
-    assert result.plain_degrades() and result.residual_improves()
+    assert result.plain_degrades()
+    assert not result.claim("residual").holds_worse
+    residual, plain = result.claim("residual"), result.claim("plain")
+    assert abs(residual.mean_gap) < plain.mean_gap / 10  # the shortcuts remove (nearly) all of the plain gap
 
 
 def test_the_first_steps_of_every_network_run_again_as_recorded(record):
