@@ -143,7 +143,7 @@ def test_the_promised_python_is_the_one_ci_and_binder_run():
 def make_dry_run(target, tmp_path):
     """The commands `make -n <target>` would run on a fresh clone (no .venv), as a user runs make."""
     for name in ("Makefile", "pyproject.toml", "requirements-dev.txt", "binder/requirements.txt",
-                 "docs/requirements.txt"):
+                 "docs/requirements.txt", "docs/site/widgets-js.txt", "binder/overrides.json"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / name, tmp_path / name)
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
