@@ -44,6 +44,31 @@ def commit():
     return head + (" + uncommitted changes to resnet_widgets/scripts" if dirty else "")
 
 
+def provenance(script, arguments, seeds, made_at, wall):
+    """The record's provenance (resnet_widgets.data.recorded.PROVENANCE_KEYS), shared by every record script.
+
+    Args:
+        script: the script's path from the repository root, e.g. "scripts/record_degradation.py".
+        arguments: the arguments that shaped the record; seeds: the seeds it ran.
+        made_at: commit() taken before the run; wall: its seconds.
+    """
+    import keras
+    import numpy as np
+
+    return {
+        "script": script,
+        "command": " ".join(["python", script, *sys.argv[1:]]),
+        "arguments": arguments,
+        "seeds": seeds,
+        "commit": made_at,
+        "machine": machine(),
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "wall_seconds": round(wall),
+        "versions": {"keras": keras.__version__, "backend": keras.backend.backend(), "numpy": np.__version__,
+                     "python": platform.python_version()},
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", default="recorded", choices=("recorded", "full"))
@@ -54,8 +79,7 @@ def main():
 
     from resnet_widgets.startup import import_keras_quietly
 
-    keras = import_keras_quietly()
-    import numpy as np
+    import_keras_quietly()  # before anything imports keras: TensorFlow's start-up notices stay out
 
     from resnet_widgets.gradients import degradation_experiment
     from resnet_widgets.io import write_atomically
@@ -66,20 +90,10 @@ def main():
     start = time.perf_counter()
     result = degradation_experiment(args.mode, **overrides, verbose=1)
     wall = time.perf_counter() - start
-    provenance = {
-        "script": "scripts/record_degradation.py",
-        "command": " ".join(["python", "scripts/record_degradation.py", *sys.argv[1:]]),
-        "arguments": {"mode": args.mode, **overrides},
-        "seeds": list(result.seeds),
-        "commit": made_at,
-        "machine": machine(),
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-        "wall_seconds": round(wall),
-        "versions": {"keras": keras.__version__, "backend": keras.backend.backend(), "numpy": np.__version__,
-                     "python": platform.python_version()},
-    }
+    made = provenance("scripts/record_degradation.py", {"mode": args.mode, **overrides}, list(result.seeds), made_at,
+                      wall)
     out = args.out or ROOT / "datasets" / "recorded" / f"degradation-{args.mode}.json"
-    text = json.dumps(result.to_record(provenance), indent=1) + "\n"
+    text = json.dumps(result.to_record(made), indent=1) + "\n"
     write_atomically(out, text)
     print(result.summary())
     print(f"wrote {out} ({len(text) / 1024:.0f} kB) in {wall / 60:.1f} min")

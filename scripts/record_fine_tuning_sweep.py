@@ -12,10 +12,8 @@ matches it.
 
 import argparse
 import json
-import platform
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,10 +64,9 @@ def main():
 
     from resnet_widgets.startup import import_keras_quietly
 
-    keras = import_keras_quietly()
-    import numpy as np
+    import_keras_quietly()  # before anything imports keras: TensorFlow's start-up notices stay out
 
-    from record_degradation import commit, machine
+    from record_degradation import commit, provenance
     from resnet_widgets.io import write_atomically
     from resnet_widgets.training.fine_tuning import RECOMMENDED
 
@@ -88,18 +85,7 @@ def main():
                      "feature_extraction": "converged_head (Newton's method to a vanishing gradient)"},
         "budgets": {str(n): {k: [round(float(v), 6) for v in values] for k, values in result.items()}
                     for n, result in found.items()},
-        "provenance": {
-            "script": "scripts/record_fine_tuning_sweep.py",
-            "command": " ".join(["python", "scripts/record_fine_tuning_sweep.py", *sys.argv[1:]]),
-            "arguments": {"budgets": args.budgets},
-            "seeds": args.seeds,
-            "commit": made_at,
-            "machine": machine(),
-            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-            "wall_seconds": round(wall),
-            "versions": {"keras": keras.__version__, "backend": keras.backend.backend(), "numpy": np.__version__,
-                         "python": platform.python_version()},
-        },
+        "provenance": provenance("scripts/record_fine_tuning_sweep.py", {"budgets": args.budgets}, args.seeds, made_at, wall),
     }
     write_atomically(args.out, json.dumps(record, indent=1) + "\n")
     print(f"wrote {args.out} in {wall / 60:.1f} min")

@@ -13,10 +13,8 @@ matches), the settings, and the provenance (script, command, arguments, seeds, c
 
 import argparse
 import json
-import platform
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,10 +116,9 @@ def main():
 
     from resnet_widgets.startup import import_keras_quietly
 
-    keras = import_keras_quietly()
-    import numpy as np
+    import_keras_quietly()  # before anything imports keras: TensorFlow's start-up notices stay out
 
-    from record_degradation import commit, machine
+    from record_degradation import commit, provenance
     from resnet_widgets.io import write_atomically
 
     made_at = commit()
@@ -141,18 +138,7 @@ def main():
                      "shift_pixels": 2, "flip": "horizontal", "optimizer": "warmup_cosine_sgd",
                      "data": "Fashion-MNIST, 60,000 training / 10,000 test images, 28x28"},
         "runs": runs,
-        "provenance": {
-            "script": "scripts/record_train_your_resnet.py",
-            "command": " ".join(["python", "scripts/record_train_your_resnet.py", *sys.argv[1:]]),
-            "arguments": {"epochs": args.epochs, "augment": not args.no_augment},
-            "seeds": {"basic": args.seeds, "plain": args.plain_seeds},
-            "commit": made_at,
-            "machine": machine(),
-            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-            "wall_seconds": round(wall),
-            "versions": {"keras": keras.__version__, "backend": keras.backend.backend(), "numpy": np.__version__,
-                         "python": platform.python_version()},
-        },
+        "provenance": provenance("scripts/record_train_your_resnet.py", {"epochs": args.epochs, "augment": not args.no_augment}, {"basic": args.seeds, "plain": args.plain_seeds}, made_at, wall),
     }
     text = json.dumps(record, indent=1) + "\n"
     write_atomically(args.out, text)
