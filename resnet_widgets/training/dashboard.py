@@ -4,6 +4,8 @@
     dashboard                                                      # shows it (in a notebook)
     model.fit(train, validation_data=val, epochs=5, callbacks=[dashboard.run("frozen", batch_size=32)])
     model.fit(..., callbacks=[dashboard.run("fine-tuned", batch_size=32)])   # a second curve, same chart
+    for epoch in range(5):                                         # one fit per epoch: still one curve,
+        model.fit(..., epochs=epoch + 1, initial_epoch=epoch, callbacks=[dashboard])   # "fine-tuned"
 
 The callback only listens and keeps what it hears in a TrainingHistory; the views are thin:
 - in a notebook, a plotly FigureWidget (loss and accuracy, every run overlaid) updated inside
@@ -105,7 +107,10 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
     # --- naming runs -----------------------------------------------------------------------------------
 
     def run(self, name, batch_size=None, after=None):
-        """Name the run of the next fit (a known name continues that run); returns the dashboard itself.
+        """Name the run of the fits that follow (a known name continues that run); returns the dashboard itself.
+
+        The name holds until the next call: a loop that calls fit once per epoch draws one curve, not one
+        per fit. A fit before any call is its own run, "run N".
 
         Args:
             name: the run's name in the legend ("frozen", "fine-tuned", ...).
@@ -136,7 +141,7 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         self.history.start_run(name, epochs=params.get("epochs", 1), steps=params.get("steps"),
                                batch_size=self._next_batch_size, setup=setup, initial_epoch=initial_epoch,
                                after=self._next_after)
-        self._next_name, self._next_after = None, None
+        self._next_after = None  # the name stays: the next fit, without a new run(), continues this run
         self._ensure_traces()
         self._draw(force=True)
 

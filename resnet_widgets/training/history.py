@@ -73,6 +73,7 @@ class Run:
     finished: float | None = None
     steps_done: int = 0
     _times: collections.deque = field(default_factory=lambda: collections.deque(maxlen=RATE_WINDOW + 1))
+    _placed: bool = True  # False from a fit's start until its first epoch settles epoch_offset
 
     def series(self, table, name):
         if name not in table:
@@ -118,17 +119,27 @@ class TrainingHistory:
             if after is not None and after in self.runs and after != name:
                 run.start_offset = run.epochs_done = self.runs[after].epochs_done
         run.epochs, run.steps, run.batch_size, run.setup = int(epochs), steps, batch_size, setup
-        # A run continued by a second fit with initial_epoch=0 goes on after the epochs it already has; a fit
-        # resumed by BackupAndRestore (initial_epoch > 0) counts its epochs from the run's start.
-        run.epoch_offset = run.epochs_done if initial_epoch < run.epochs_done - run.start_offset else run.start_offset
+        self._place_fit(run, initial_epoch)
+        run._placed = False  # the fit's first epoch number (fit's initial_epoch) settles it: epoch_begin
         run.started, run.finished, run.steps_done = self.clock(), None, 0
         run.current_epoch, run.current_batch = initial_epoch, 0
         run._times.clear()
         self.current = run
         return run
 
+    @staticmethod
+    def _place_fit(run, initial_epoch):
+        # A run continued by a second fit that starts at epoch 0 goes on after the epochs it already has; a
+        # fit that starts later (fit's initial_epoch, as a loop of one fit per epoch passes it, or a restore
+        # by BackupAndRestore) numbers its epochs from the run's start.
+        continues = initial_epoch < run.epochs_done - run.start_offset
+        run.epoch_offset = run.epochs_done if continues else run.start_offset
+
     def epoch_begin(self, epoch):
         run = self.current
+        if not run._placed:  # fit's callbacks learn its initial_epoch only here, from the first epoch's number
+            self._place_fit(run, epoch)
+            run._placed = True
         run.current_epoch, run.current_batch = epoch, 0
         run._times.clear()  # images/s measures training steps, not the validation pass in between
         run._times.append(self.clock())

@@ -65,6 +65,34 @@ def test_several_runs_are_overlaid_on_one_chart():
     assert list(validation[0].y) == pytest.approx([0.7, 0.7]) and list(validation[0].x) == [1.0, 2.0]
 
 
+def test_a_fit_per_epoch_loop_draws_one_curve_for_its_named_run():
+    # Lab 08 trains one epoch per fit (its own shuffling order each epoch). Each fit used to open a new run,
+    # "run 2" ... "run 40" in the legend and 160 traces redrawn four times a second in the browser.
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    x, y = np.random.default_rng(0).normal(size=(64, 4)), np.arange(64) % 3
+    dashboard = LiveDashboard(text=False)
+    dashboard.run("fine-tuned", batch_size=16)
+    for epoch in range(3):
+        model.fit(x, y, batch_size=16, epochs=epoch + 1, initial_epoch=epoch, validation_data=(x, y), verbose=0,
+                  callbacks=[dashboard])
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0, callbacks=[dashboard.run("second")])
+    assert list(dashboard.history.runs) == ["fine-tuned", "second"]
+    assert len(dashboard.figure.data) == 2 * 2 * 2
+    validation = [t for t in dashboard.figure.data if t.name == "fine-tuned · validation" and t.yaxis == "y2"]
+    assert list(validation[0].x) == [1.0, 2.0, 3.0]
+
+
+def test_a_fit_before_any_named_run_is_its_own_run():
+    dashboard = LiveDashboard(text=False, clock=Clock(0.01))
+    dashboard.set_params({"epochs": 1, "steps": 2, "verbose": 0})
+    dashboard.on_train_begin()
+    dashboard.on_train_end()
+    simulate(dashboard, "named", epochs=1, steps=2)
+    assert list(dashboard.history.runs) == ["run 1", "named"]
+
+
 def test_the_figure_state_stays_bounded_over_long_runs():
     dashboard = LiveDashboard(text=False, clock=Clock(0.01))
     simulate(dashboard, "a", epochs=5, steps=200)
