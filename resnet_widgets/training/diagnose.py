@@ -3,7 +3,8 @@
     print(diagnose(model))                     # structure and compile state
     print(diagnose(model, data=(x, y)))        # and the data: input statistics, the size of one update
 
-Each check reads what Keras keeps about the model, or measures it on one batch; none trains anything.
+Each check reads what Keras keeps about the model, or measures it on one batch; none trains anything, and every
+variable (weights and BatchNormalization moving statistics) is left bit for bit as it was.
 
     trap                       what it means                                            how it is found
     batchnorm_training_mode    pretrained BN normalises each batch by its own            BN trainable in a partly frozen base
@@ -26,6 +27,7 @@ look only at such bases, so a network trained from scratch, or a frozen feature 
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 import keras
@@ -104,6 +106,7 @@ def diagnose(model, data=None):
 
     Returns:
         Diagnosis: its findings (empty for a correct model), the checks that ran and those that could not.
+        The model is left as it was: every variable, BN moving statistics included, bit for bit.
 
     Raises:
         TypeError: `model` is not a Keras model.
@@ -132,7 +135,8 @@ def diagnose(model, data=None):
             skipped.append("learning rate (the model is not compiled)")
         else:
             checked.append("learning rate")
-            findings += _learning_rate_findings(model, bases, x, y)
+            with _variables_restored(model):
+                findings += _learning_rate_findings(model, bases, x, y)
     return Diagnosis(model=model.name, findings=tuple(findings), checked=tuple(checked), skipped=tuple(skipped))
 
 
@@ -411,6 +415,22 @@ def _learning_rate_findings(model, bases, x, y):
         "and consider a schedule that decays it",
         tuple(name for _, name in too_big),
     )]
+
+
+@contextlib.contextmanager
+def _variables_restored(model):
+    """Put back every variable of `model` (weights, BN moving statistics, seed states) as it was, bit for bit.
+
+    The learning-rate check needs the gradient of a training step (BN normalising by the batch, as in fit),
+    and a training-mode call updates the moving statistics of every BN layer that trains. A stateless call
+    would avoid that on JAX only; copying the values out and back is exact on every backend.
+    """
+    saved = [(variable, np.array(keras.ops.convert_to_numpy(variable), copy=True)) for variable in model.variables]
+    try:
+        yield
+    finally:
+        for variable, value in saved:
+            variable.assign(value)
 
 
 def _current_learning_rate(optimizer):

@@ -130,3 +130,23 @@ def test_checks_that_need_data_say_they_were_skipped():
     assert any("pass data" in note for note in result.skipped)
     with pytest.raises(TypeError, match="keras.Model"):
         diagnose("model")
+
+
+def _state(model):
+    """Every variable of the model (weights, BN moving statistics, seed states) as raw bytes."""
+    return {variable.path: np.asarray(keras.ops.convert_to_numpy(variable)).tobytes() for variable in model.variables}
+
+
+def test_diagnose_leaves_every_variable_bit_for_bit_unchanged():
+    # conv5 unfrozen with its BN, the base not pinned to inference: the learning-rate check's gradient runs the
+    # model in training mode, where those BN layers would update their moving statistics.
+    model = naive_model()
+    before = _state(model)
+    moving = [v.path for v in model.variables if "moving" in v.path and v.path.split("/")[-2].startswith("conv5")]
+    assert moving  # the statistics that a training-mode call would move are among the variables compared
+    result = diagnose(model, data=(images(), labels()))
+    assert "learning rate" in result.checked  # the gradient was measured
+    after = _state(model)
+    assert after.keys() == before.keys()
+    changed = [path for path in before if before[path] != after[path]]
+    assert changed == [], f"diagnose changed {changed[:5]}"
