@@ -7,9 +7,10 @@ Each check reads what Keras keeps about the model, or measures it on one batch; 
 variable (weights and BatchNormalization moving statistics) is left bit for bit as it was.
 
     trap                       what it means                                            how it is found
-    batchnorm_training_mode    pretrained BN normalises each batch by its own            BN trainable in a partly frozen base
-                               statistics in training, by moving averages at            whose call does not pin training=False
-                               validation, and the two disagree
+    batchnorm_training_mode    pretrained BN normalises each batch by its own            BN trainable in a partly frozen base,
+                               statistics in training, by moving averages at            or in a nested base unfrozen whole whose
+                               validation, and the two disagree                          BN holds learnt statistics, when the
+                                                                                        base's call does not pin training=False
     batchnorm_trainable        BN layers trainable under a frozen base: γ, β and         BN trainable while other layers of its
                                the moving statistics drift with a few small batches     base are frozen
     not_recompiled             `trainable` changed since compile: fit trains the old     Keras' compile-time record of every
@@ -23,6 +24,9 @@ variable (weights and BatchNormalization moving statistics) is left bit for bit 
 
 Fine-tuning here means a base with some layers frozen and some trainable; the learning-rate and BN checks
 look only at such bases, so a network trained from scratch, or a frozen feature extractor, gives no finding.
+One more base counts as fine-tuned for the BN check: a model nested in the learner's model, unfrozen whole
+(`base.trainable = True`), whose BN layers hold learnt moving statistics (not their initial mean 0, variance 1),
+that is, a pretrained base. A fresh nested network (random weights, statistics never moved) gives no finding.
 """
 
 from __future__ import annotations
@@ -175,16 +179,43 @@ def _partly_frozen(base):
     return not all(trainable)
 
 
+def _has_learnt_statistics(layer):
+    """True when a BatchNormalization layer's moving statistics differ from their initial values (mean 0,
+    variance 1): it has seen data, as a pretrained base has."""
+    mean = np.asarray(keras.ops.convert_to_numpy(layer.moving_mean))
+    variance = np.asarray(keras.ops.convert_to_numpy(layer.moving_variance))
+    return bool(np.any(mean != 0) or np.any(variance != 1))
+
+
+def _unfrozen_pretrained_base(model, base, batch_norm):
+    """True for the Keras transfer-learning guide's fine-tuning case: a base nested in `model`, unfrozen
+    whole (no weighted layer frozen), whose BN layers hold learnt statistics, called without training=False."""
+    return (base.model is not model and not base.pinned_inference
+            and any(_has_learnt_statistics(layer) for layer in batch_norm))
+
+
 def _batchnorm_findings(model, bases):
     findings = []
     for base in bases:
-        if not _partly_frozen(base):
-            continue
         batch_norm = [layer for layer in base.model.layers
                       if isinstance(layer, keras.layers.BatchNormalization) and _effectively_trainable(layer, base.model)]
         if not batch_norm:
             continue
         names = tuple(layer.name for layer in batch_norm)
+        if not _partly_frozen(base):
+            if _unfrozen_pretrained_base(model, base, batch_norm):
+                findings.append(Finding(
+                    "batchnorm_training_mode",
+                    f"{base.model.name!r} is unfrozen whole and is not called with training=False, so its "
+                    f"{len(names)} BatchNormalization layers run in training mode in fit: they normalise each batch "
+                    "by its own statistics and overwrite the pretrained moving averages that validation and "
+                    "prediction use (the Keras transfer-learning guide's warning: setting base.trainable = True "
+                    "does not put BN back in inference mode, only the call's training=False does)",
+                    "call the base with training=False (x = base(x, training=False), as build_transfer_model does): "
+                    "BN then keeps its pretrained statistics even when the whole base is unfrozen",
+                    names,
+                ))
+            continue
         if not base.pinned_inference:
             findings.append(Finding(
                 "batchnorm_training_mode",

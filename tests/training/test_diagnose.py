@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from resnet_widgets.models import resnet, resnet_v2
-from resnet_widgets.training import TRAPS, course_resnet, diagnose, unfreeze
+from resnet_widgets.training import TRAPS, ImagePreprocessing, course_resnet, diagnose, unfreeze
 
 from .helpers import images, labels, naive_model, transfer_model
 
@@ -150,3 +150,34 @@ def test_diagnose_leaves_every_variable_bit_for_bit_unchanged():
     assert after.keys() == before.keys()
     changed = [path for path in before if before[path] != after[path]]
     assert changed == [], f"diagnose changed {changed[:5]}"
+
+
+def _unfrozen_whole(pin_inference, pretrained=True):
+    """The Keras transfer-learning guide's fine-tuning step: the course ResNet as a nested base, then
+    base.trainable = True for the whole base and a compile."""
+    base = course_resnet(pretrained=pretrained, include_top=False)
+    inputs = keras.Input((32, 32, 3))
+    x = ImagePreprocessing("caffe")(inputs)
+    x = base(x, training=False) if pin_inference else base(x)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    model = keras.Model(inputs, keras.layers.Dense(5, activation="softmax", name="predictions")(x))
+    base.trainable = True
+    model.compile(keras.optimizers.Adam(1e-5), "sparse_categorical_crossentropy")
+    return model
+
+
+def test_a_pretrained_base_unfrozen_whole_and_called_in_training_mode_is_found():
+    result = diagnose(_unfrozen_whole(pin_inference=False))
+    assert result.traps == ("batchnorm_training_mode",), str(result)
+    finding = result.findings[0]
+    assert "'course_resnet' is unfrozen whole" in finding.message and "training=False" in finding.fix
+    assert "conv1_bn" in finding.layers and all(name.endswith("_bn") for name in finding.layers)
+
+
+def test_a_pretrained_base_unfrozen_whole_but_called_with_training_false_gives_no_finding():
+    assert diagnose(_unfrozen_whole(pin_inference=True)).traps == ()
+
+
+def test_a_fresh_nested_network_trained_whole_gives_no_finding():
+    # Random weights, moving statistics never moved: training BN from scratch is what BN is for.
+    assert diagnose(_unfrozen_whole(pin_inference=False, pretrained=False)).traps == ()
