@@ -5,6 +5,7 @@ else fast. Each lab's `parameters` cell calls `course_mode()` and may override t
 """
 
 import os
+import warnings
 
 from . import arguments
 
@@ -12,7 +13,13 @@ MODES = ("auto", "fast", "full")
 
 
 def gpu_available():
-    """True when the active Keras backend sees a GPU. Never imports a backend Keras isn't using."""
+    """True when the active Keras backend sees a GPU. Never imports a backend Keras isn't using.
+
+    A machine without a GPU answers False quietly. A backend that fails when asked for its devices (a broken
+    CUDA install or driver, a JAX_PLATFORMS naming a platform that cannot start) also gives False, so the
+    course still runs, but with a RuntimeWarning that says what failed: a GPU lab that silently ran in fast
+    mode on the CPU would look like a slow GPU, not like a broken install.
+    """
     import keras
 
     backend = keras.backend.backend()
@@ -29,7 +36,19 @@ def gpu_available():
             import torch
 
             return torch.cuda.is_available()
-    except Exception:  # a broken driver means: no usable GPU
+    # The backends fail in their own ways here (JAX: RuntimeError "Unable to initialize backend 'cuda'", or a
+    # bare AssertionError when JAX_PLATFORMS names no available platform), so every Exception is caught, and
+    # reported: KeyboardInterrupt and SystemExit still pass.
+    except Exception as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else "no message"
+        warnings.warn(
+            f"the {backend} backend failed when asked for its GPUs ({type(error).__name__}: {reason}): a broken "
+            "CUDA install or driver, or a JAX_PLATFORMS / CUDA_VISIBLE_DEVICES setting that names no usable "
+            "device. Running as if there were no GPU (RESNET_COURSE_MODE=auto gives fast mode). Fix the install "
+            "to use the GPU, or set RESNET_COURSE_MODE=fast to choose the CPU on purpose.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
         return False
     return False
 

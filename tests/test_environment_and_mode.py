@@ -80,3 +80,39 @@ def test_package_versions_lists_what_is_installed_and_skips_what_is_not():
 
     versions = environment.package_versions(("keras", "no-such-distribution-resnet-lab"))
     assert versions == {"keras": keras.__version__}
+
+
+GPU_PROBE = """
+import json, warnings
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    from resnet_widgets.mode import course_mode, gpu_available
+    found = gpu_available()
+    mode = course_mode("auto")
+print(json.dumps({"gpu": found, "mode": mode,
+                  "warnings": [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]}))
+"""
+
+
+def _probe_gpu(jax_platforms):
+    env = {**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": jax_platforms}
+    result = subprocess.run([sys.executable, "-c", GPU_PROBE], env=env, cwd=Path(__file__).resolve().parents[1],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_gpu_platform_that_cannot_start_is_reported_not_taken_for_no_gpu():
+    # JAX_PLATFORMS=cuda on a machine whose JAX cannot start CUDA: what a broken CUDA install looks like to JAX.
+    broken = _probe_gpu("cuda")
+    if broken["gpu"]:  # a GPU machine (gpu_check.sh): CUDA starts, full mode, and nothing to warn about
+        assert broken["mode"] == "full" and broken["warnings"] == []
+        return
+    assert broken["mode"] == "fast"
+    assert any("the jax backend failed when asked for its GPUs" in w and "RESNET_COURSE_MODE" in w
+               for w in broken["warnings"]), broken["warnings"]
+
+
+def test_a_machine_without_a_gpu_is_fast_mode_without_a_warning():
+    missing = _probe_gpu("cpu")
+    assert missing == {"gpu": False, "mode": "fast", "warnings": []}
