@@ -34,6 +34,7 @@ def build_resnet(variant, include_top=True, weights="imagenet", input_tensor=Non
             weights="imagenet" for ResNet18/34 (keras.applications publishes none); the message names the
             argument and the allowed values.
         WeightsUnavailableError: "imagenet" weights were not cached and could not be downloaded.
+        OSError: the weights file could not be read (damaged, truncated, not HDF5); the message names it.
     """
     spec = FAMILY[arguments.check_variant(variant, FAMILY)]
     include_top = arguments.check_include_top(include_top)
@@ -66,12 +67,20 @@ def build_resnet(variant, include_top=True, weights="imagenet", input_tensor=Non
 
 
 def _load(model, path, variant, include_top):
+    # Keras raises ValueError when a readable file's layers or shapes differ from the model's: that, and only
+    # that, is "does not fit". A file h5py cannot open (damaged, truncated, not HDF5) is an OSError and is
+    # reported as one; MemoryError and the rest pass unchanged.
     try:
         model.load_weights(path)
-    except Exception as error:  # keras' own message is kept; its traceback is not for learners
+    except ValueError as error:  # keras' own message is kept; its traceback is not for learners
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ValueError(
             f"weights: the file {path} does not fit {variant}(include_top={include_top}): {reason}. "
             "A file made with the top needs include_top=True, a '_notop' file include_top=False, and both must "
             "come from the same variant."
         ) from None
+    except OSError as error:
+        raise OSError(
+            f"weights: the file {path} could not be read ({error}): it is damaged, cut short, or not a weights "
+            "file. Fetch or save it again."
+        ) from error

@@ -205,3 +205,23 @@ def test_an_unwritable_cache_root_falls_back_to_the_temporary_folder(official_so
     ours = models.ResNet50(weights="imagenet", include_top=False, input_shape=(64, 64, 3))
     assert file_md5(fallback) == file_md5(official_source)
     assert max_abs_difference(ours, reference, random_images((1, 64, 64, 3))) == 0.0
+
+
+def test_a_weights_file_that_cannot_be_read_is_reported_as_unreadable_not_as_a_misfit(tmp_path):
+    damaged = tmp_path / "resnet18.weights.h5"
+    damaged.write_bytes(b"not an hdf5 file")
+    with pytest.raises(OSError, match=r"weights: the file .*resnet18\.weights\.h5 could not be read") as caught:
+        models.build_resnet("ResNet18", weights=str(damaged), include_top=False, input_shape=(32, 32, 3))
+    assert "does not fit" not in str(caught.value)
+
+
+def test_memory_error_while_loading_weights_is_not_turned_into_a_misfit(tmp_path, monkeypatch):
+    path = tmp_path / "resnet18.weights.h5"
+    path.write_bytes(b"")
+
+    def out_of_memory(self, filepath, *args, **kwargs):
+        raise MemoryError("Unable to allocate 98.0 MiB")
+
+    monkeypatch.setattr(keras.Model, "load_weights", out_of_memory)
+    with pytest.raises(MemoryError, match="Unable to allocate"):
+        models.build_resnet("ResNet18", weights=str(path), include_top=False, input_shape=(32, 32, 3))
