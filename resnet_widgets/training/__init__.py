@@ -21,7 +21,8 @@ from .course_resnet import (
     course_resnet,
     pretrained_record,
 )
-from .checkpoints import BestModelCheckpoint, ResumableBackup, checkpoint_callbacks, load_checkpoint
+from .checkpoints import (BestModelCheckpoint, CheckpointRecordError, ResumableBackup, checkpoint_callbacks,
+                          load_checkpoint)
 from .dashboard import LiveDashboard
 from .diagnose import TRAPS, Diagnosis, Finding, diagnose
 from .inputs import ImageBatches, take_per_class
@@ -33,7 +34,7 @@ from .unfreeze import UnfreezeReport, unfreeze
 
 __all__ = [
     "COURSE_RESNET_CLASSES", "COURSE_RESNET_IMAGE_SIZE", "TRAPS",
-    "BestModelCheckpoint", "Diagnosis", "Finding", "ImageBatches", "ImagePreprocessing", "LiveDashboard",
+    "BestModelCheckpoint", "CheckpointRecordError", "Diagnosis", "Finding", "ImageBatches", "ImagePreprocessing", "LiveDashboard",
     "PretrainedWeightsError", "ResumableBackup", "TrainingSetup", "UnfreezeReport",
     "build_transfer_model", "checkpoint_callbacks", "course_resnet", "diagnose", "load_checkpoint",
     "preprocessing_mode", "pretrained_record", "steps_per_epoch", "take_per_class", "training_setup", "unfreeze",

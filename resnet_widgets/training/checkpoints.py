@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import keras
@@ -26,6 +27,38 @@ import keras
 from .. import arguments, keras_internals
 
 RECORD = "backup.json"
+MODES = ("auto", "min", "max")
+
+
+class CheckpointRecordError(ValueError):
+    """A checkpoint's record file exists but cannot be read, or does not say what it must.
+
+    Raised, not warned about: a run that went on would start over at epoch 1 (or compare with +-inf), and its
+    first save would replace the record and the files it names, so the learner's completed epochs (or best
+    model) would be gone before anyone read a warning. Stopping first leaves every file as it was, and the
+    message says how to recover.
+    """
+
+
+def _read_json_record(path, what, recover):
+    """The dict in the JSON file `path`, or None when there is no such file.
+
+    Raises:
+        CheckpointRecordError: the file exists but cannot be read or is not a JSON object; the message names
+            the file, what it is (`what`) and how to go on (`recover`).
+    """
+    path = Path(path)
+    try:
+        record = json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        reason = f"{type(error).__name__}: {error}"
+    else:
+        if isinstance(record, dict):
+            return record
+        reason = f"it holds {type(record).__name__}, not a JSON object"
+    raise CheckpointRecordError(f"the {what} {path} cannot be read ({reason}). {recover}")
 
 
 def _write_atomically(path, write):
@@ -67,11 +100,32 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
         return Path(self.backup_dir) / RECORD
 
     def read_record(self):
-        """The backup's record ({"epoch": epochs completed, "weights": file name}), or None without one."""
-        try:
-            return json.loads(self.record_path.read_text())
-        except (OSError, ValueError):
+        """The backup's record ({"epoch": epochs completed, "weights": file name}), or None without one.
+
+        Raises:
+            CheckpointRecordError: a record that cannot be read, or names no epoch and weights file, or names a
+                weights file that is not there (see CheckpointRecordError for why this stops the run).
+        """
+        saved = sorted(path.name for path in Path(self.backup_dir).glob("epoch-*.weights.h5"))
+        recover = (
+            "fit stops here instead of starting over, which would replace the backup of the completed epochs. "
+            + (f"The weights saved beside it ({', '.join(saved)}) hold them: write the record again as "
+               '{"epoch": N, "weights": "epoch-000N.weights.h5"} for the last of them, ' if saved else "")
+            + f"or remove the folder {self.backup_dir} to start afresh."
+        )
+        record = _read_json_record(self.record_path, "backup record", recover)
+        if record is None:
             return None
+        epoch, weights = record.get("epoch"), record.get("weights")
+        if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0 or not isinstance(weights, str) \
+                or not weights:
+            raise CheckpointRecordError(
+                f"the backup record {self.record_path} must hold an epoch (an integer >= 0) and a weights file "
+                f"name; it holds {record!r}. {recover}")
+        if not (Path(self.backup_dir) / weights).is_file():
+            raise CheckpointRecordError(
+                f"the backup record {self.record_path} names {weights}, which is not in {self.backup_dir}. {recover}")
+        return {"epoch": epoch, "weights": weights}
 
     def on_train_begin(self, logs=None):
         self._remove_partial_files()
@@ -111,11 +165,18 @@ class BestModelCheckpoint(keras.callbacks.ModelCheckpoint):
 
     Args:
         filepath: where the best model goes; must end in ".keras".
-        monitor: the metric compared ("val_accuracy", "val_loss", ...).
+        monitor: the metric compared ("val_accuracy", "val_loss", ...): a name that fit logs.
         mode: "auto", "min" or "max" (Keras' rules for "auto").
 
     Raises:
-        ValueError: a filepath that does not end in ".keras".
+        ValueError: a filepath that does not end in ".keras", or a mode not in MODES.
+        TypeError: a monitor that is not a non-empty string.
+
+    In fit, a monitor that the logs show cannot exist (the epoch logged other validation values, or the
+    monitor is a training value and fit logged none of that name) stops fit with a ValueError listing what
+    fit logs; Keras would warn each epoch and never write the file. A "val_" monitor in a fit without
+    validation data cannot be told from a validation_freq that skips this epoch, so it gives one
+    RuntimeWarning when fit ends, if no best model was written.
     """
 
     def __init__(self, filepath, monitor="val_accuracy", mode="auto", verbose=0):
@@ -123,6 +184,8 @@ class BestModelCheckpoint(keras.callbacks.ModelCheckpoint):
         if not filepath.endswith(".keras"):
             raise ValueError(f"filepath must end in '.keras' (the whole model, loadable with safe_mode=True); "
                              f"received filepath={filepath!r}")
+        monitor = check_monitor(monitor)
+        mode = arguments.choice("mode", mode, MODES, meaning="whether a lower or a higher monitor is better")
         super().__init__(filepath, monitor=monitor, mode=mode, save_best_only=True, verbose=verbose)
 
     @property
@@ -131,12 +194,48 @@ class BestModelCheckpoint(keras.callbacks.ModelCheckpoint):
 
     def on_train_begin(self, logs=None):
         super().on_train_begin(logs)
-        try:  # a resumed run competes with the best model already saved, not with +-inf
-            record = json.loads(self.record_path.read_text())
-            if record.get("monitor") == self.monitor and Path(self.filepath).is_file():
-                self.best = float(record["best"])
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+        self._monitor_seen = False
+        recover = (f"fit stops here rather than compare with no best value, which could replace {self.filepath} "
+                   "with a worse model; write the record again as "
+                   f'{{"monitor": "{self.monitor}", "best": VALUE, "epoch": N}}, or remove it (and the model) to '
+                   "start afresh.")
+        record = _read_json_record(self.record_path, "best-model record", recover)
+        # a resumed run competes with the best model already saved, not with +-inf
+        if record is None or record.get("monitor") != self.monitor or not Path(self.filepath).is_file():
+            return
+        try:
+            self.best = float(record["best"])
+        except (KeyError, TypeError, ValueError):
+            raise CheckpointRecordError(
+                f"the best-model record {self.record_path} has no number under 'best': {record!r}. {recover}"
+            ) from None
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.monitor in logs:
+            self._monitor_seen = True
+        else:
+            validated = any(name.startswith("val_") for name in logs)
+            if validated or not self.monitor.startswith("val_"):  # the logs show the name is wrong
+                logged = ", ".join(repr(name) for name in logs) or "nothing"
+                raise ValueError(
+                    f"monitor must be one of the values fit logs ({logged}); received monitor={self.monitor!r}, "
+                    f"so {Path(self.filepath).name} would never be written. Pass one of those names to "
+                    "checkpoint_callbacks(monitor=...)."
+                )
+            return  # no validation this epoch: nothing to compare, and Keras' warning would repeat every epoch
+        super().on_epoch_end(epoch, logs)
+
+    def on_train_end(self, logs=None):
+        super().on_train_end(logs)
+        if not self._monitor_seen:
+            warnings.warn(
+                f"{Path(self.filepath).name} was not written: fit logged no {self.monitor!r} in any epoch. Pass "
+                "validation data to fit (validation_data=(x, y) or validation_split=0.1), or monitor a training "
+                "value such as 'loss'.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
 
     def _save_model(self, epoch, batch, logs):
         filepath = self._get_file_path(epoch, batch, logs)
@@ -147,15 +246,40 @@ class BestModelCheckpoint(keras.callbacks.ModelCheckpoint):
         _write_atomically(self.record_path, lambda path: Path(path).write_text(json.dumps(record)))
 
 
-def checkpoint_callbacks(folder, monitor="val_accuracy"):
+def check_monitor(monitor):
+    """Return `monitor` when it is a non-empty string (whether fit logs it is known only in fit).
+
+    Raises:
+        TypeError: anything else.
+    """
+    if not isinstance(monitor, str) or not monitor:
+        raise TypeError("monitor must be the name of a value fit logs, a string such as 'val_accuracy' or "
+                        f"'val_loss'; received monitor={monitor!r}")
+    return monitor
+
+
+def checkpoint_callbacks(folder, monitor="val_accuracy", mode="auto"):
     """[ResumableBackup(folder/"backup"), BestModelCheckpoint(folder/"best.keras")] for model.fit.
 
     The backup is kept after a normal end too (delete_checkpoint=False), so running the same fit again
     continues where it stopped instead of starting over; remove the folder to start afresh.
+
+    Args:
+        folder: where the backup and best.keras go.
+        monitor: the value that picks the best model: a name fit logs ("val_accuracy", "val_loss", ...).
+        mode: "auto", "min" or "max": whether a lower or a higher monitor is better ("auto": Keras' rules).
+
+    Raises:
+        TypeError: `folder` is not a path, `monitor` not a string.
+        ValueError: `mode` is not one of MODES. Which names fit logs depends on the compiled metrics and on
+            the validation data, known only in fit: a monitor fit cannot log stops fit at the first epoch that
+            shows it (see BestModelCheckpoint).
     """
     folder = arguments.path("folder", folder, "where the backup and best.keras go")
+    monitor = check_monitor(monitor)
+    mode = arguments.choice("mode", mode, MODES, meaning="whether a lower or a higher monitor is better")
     return [ResumableBackup(folder / "backup", delete_checkpoint=False),
-            BestModelCheckpoint(folder / "best.keras", monitor=monitor)]
+            BestModelCheckpoint(folder / "best.keras", monitor=monitor, mode=mode)]
 
 
 def load_checkpoint(path):
@@ -165,10 +289,11 @@ def load_checkpoint(path):
     package's own layers (ImagePreprocessing, ChannelZeroPad) are registered and load as they are.
 
     Raises:
+        TypeError: `path` is not a str or pathlib.Path.
         FileNotFoundError: no file at `path`.
         ValueError: the file is not a loadable Keras model (Keras' reason, in one line).
     """
-    path = Path(path)
+    path = arguments.path("path", path, "a .keras file saved by BestModelCheckpoint or model.save")
     if not path.is_file():
         raise FileNotFoundError(f"no checkpoint at {path}")
     from . import preprocessing  # noqa: F401  (registers ImagePreprocessing)
