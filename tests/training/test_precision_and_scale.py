@@ -1,4 +1,4 @@
-"""training_setup: float32 on a CPU, data parallel over several devices (JAX DataParallel, tested on two
+"""training_setup: float32 on a CPU, mixed precision on a GPU, data parallel over several devices (JAX DataParallel, tested on two
 CPU devices), and the dashboard says what is in effect."""
 
 import json
@@ -25,12 +25,39 @@ def run_worker(**env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def machine_gpus():
+    """(name, compute capability (major, minor) or None) of each GPU the backend sees, asked of the backend
+    itself, not through the code under test."""
+    if keras.backend.backend() == "jax":
+        import jax
+
+        gpus = [d for d in jax.devices() if d.platform == "gpu"]
+        capability = lambda d: getattr(d, "compute_capability", None)  # noqa: E731
+        return [(d.device_kind, tuple(int(p) for p in str(capability(d)).split(".")[:2]) if capability(d) else None)
+                for d in gpus]
+    import tensorflow as tf
+
+    details = [tf.config.experimental.get_device_details(g) for g in tf.config.list_physical_devices("GPU")]
+    return [(d.get("device_name", "GPU"), d.get("compute_capability")) for d in details]
+
+
 @pytest.mark.backend_neutral
-def test_on_a_cpu_training_runs_in_float32_on_one_device():
+def test_training_runs_in_the_precision_and_on_the_devices_this_machine_has():
+    # gpu_check.sh runs this on the GPU machine, make test on CPUs: the expectation comes from the machine.
     setup = training_setup()
-    assert setup.device == "cpu" and setup.precision == "float32" and setup.parallel == "none"
-    assert setup.jit_compile is (keras.backend.backend() == "jax")  # JAX compiles every step anyway
-    assert setup.describe().startswith("float32 · XLA")
+    gpus = machine_gpus()
+    if not gpus:
+        assert setup.device == "cpu" and setup.precision == "float32" and setup.parallel == "none"
+        assert setup.jit_compile is (keras.backend.backend() == "jax")  # JAX compiles every step anyway
+        assert setup.describe().startswith("float32 · XLA")
+        return
+    name, capability = gpus[0]
+    precision = "mixed_bfloat16" if capability and capability[0] >= 8 else "mixed_float16"
+    parallel = "none" if len(gpus) == 1 else {"jax": "DataParallel", "tensorflow": "MirroredStrategy"}[
+        keras.backend.backend()]
+    assert setup.device == f"gpu: {name}" and setup.devices == len(gpus)
+    assert setup.precision == precision and setup.jit_compile is True and setup.parallel == parallel
+    assert setup.describe().startswith(f"{precision} · XLA on · {len(gpus)} gpu device")
 
 
 @pytest.mark.backend_neutral
