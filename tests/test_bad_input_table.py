@@ -15,7 +15,7 @@ import keras
 import numpy as np
 import pytest
 
-from resnet_widgets import checks, data, environment, gradients, models
+from resnet_widgets import checks, data, environment, gradients, io, models
 from resnet_widgets.data import recorded
 from resnet_widgets.mode import course_mode
 from resnet_widgets.models import blocks, costs
@@ -75,7 +75,8 @@ ROWS = [
         "classifier_activation"),
     Row("ResNet101", lambda c: models.ResNet101(weights=None, include_top=False, pooling="mean"), ValueError,
         "pooling"),
-    Row("ResNet152", lambda c: models.ResNet152(weights=42), ValueError, "weights"),
+    Row("ResNet152", lambda c: models.ResNet152(weights=42), TypeError, "weights"),  # a wrong kind (issue 19)
+    Row("ResNet152", lambda c: models.ResNet152(weights="resnet152.weights.h5"), ValueError, "weights"),
     Row("ResNet50V2", lambda c: models.ResNet50V2(weights=None, include_top="yes"), TypeError, "include_top"),
     Row("ResNet101V2", lambda c: models.ResNet101V2(weights=None, include_top=False, input_shape=(31, 64, 3)),
         ValueError, "input_shape"),
@@ -236,7 +237,53 @@ ROWS = [
     Row("grad_cam", lambda c: _inside().grad_cam(c.tiny_model, np.zeros((8, 8), "float32")), ValueError, "images"),
     Row("backbone", lambda c: _inside().backbone("ResNet50", levels=("C7",)), ValueError, "levels"),
     Row("backbone", lambda c: _inside().backbone("ResNet51"), ValueError, "model_or_variant"),
+    # the review's entry points (issue 19): each once gave an unclear error, or none
+    Row("diagnose", lambda c: _training().diagnose(c.tiny_model, 5), TypeError, "data"),
+    Row("diagnose", lambda c: _training().diagnose(c.tiny_model, (np.zeros((2, 8, 8, 1)), np.zeros(2, int))),
+        ValueError, "data"),
+    Row("checkpoint_callbacks", lambda c: _fit_with_checkpoints(c, monitor="val_acc", mode="max"), ValueError,
+        "monitor"),
+    Row("checkpoint_callbacks", lambda c: _training().checkpoint_callbacks(c.tmp_path / "runs", monitor=None),
+        TypeError, "monitor"),
+    Row("checkpoint_callbacks", lambda c: _training().checkpoint_callbacks(c.tmp_path / "runs", mode="maximum"),
+        ValueError, "mode"),
+    Row("load_checkpoint", lambda c: _training().load_checkpoint(3), TypeError, "path"),
+    Row("sample_photos", lambda c: _photos().sample_photos(names="chelsea"), TypeError, "names"),
+    Row("sample_photos", lambda c: _photos().sample_photos(size=(224, 300)), ValueError, "size"),
+    Row("take_per_class", lambda c: _training().take_per_class(np.eye(2)[[0, 0, 1, 1]], 1), ValueError, "labels"),
+    Row("fetch", lambda c: io.fetch("http://127.0.0.1:9/x.bin", "x.bin", subdir="datasets", file_hash=None),
+        TypeError, "file_hash"),
+    Row("fetch", lambda c: io.fetch("http://127.0.0.1:9/x.bin", "x.bin", subdir="datasets", file_hash="0" * 32),
+        ValueError, "file_hash"),  # an md5's length for a sha256
+    Row("GradientExplorer", lambda c: gradients.GradientExplorer(learning_rate=0), ValueError, "learning_rate"),
+    Row("GradientExplorer", lambda c: gradients.GradientExplorer(learning_rate="0.01"), TypeError, "learning_rate"),
+    Row("ResNet50", lambda c: models.ResNet50(weights=None, include_top=False, input_shape=(64.0, 64, 3)), TypeError,
+        "input_shape"),
+    Row("ResNet50", lambda c: models.ResNet50(weights=None, include_top=False, input_shape=64), TypeError,
+        "input_shape"),
+    Row("compare", lambda c: gradients.compare(8, data=(np.zeros((4, 28, 28)), np.zeros(4))), TypeError, "data"),
+    Row("compare", lambda c: gradients.compare(8, data=(np.full((4, 28, 28), "a"), np.zeros(4, int))), TypeError,
+        "data"),
+    Row("gradient_norms", lambda c: gradients.gradient_norms(c.tiny_model, np.zeros((2, 8, 8, 3)), np.zeros(2)),
+        TypeError, "y"),
+    Row("gradient_norms", lambda c: gradients.gradient_norms(c.tiny_model, np.full((2, 8, 8, 3), "a"),
+                                                             np.zeros(2, int)), TypeError, "x"),
 ]
+
+
+def _fit_with_checkpoints(c, **kwargs):
+    """One epoch of a two-weight model with validation: the logs show whether fit can log the monitor."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    x, y = np.zeros((4, 3), "float32"), np.array([0, 1, 0, 1])
+    model.fit(x, y, epochs=1, verbose=0, validation_data=(x, y),
+              callbacks=_training().checkpoint_callbacks(c.tmp_path / "monitor", **kwargs))
+
+
+def _photos():
+    from resnet_widgets.inside import photos
+
+    return photos
 
 
 def _training():

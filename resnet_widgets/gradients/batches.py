@@ -59,7 +59,8 @@ def as_images_and_labels(x, y, argument, classes=CLASSES):
         (x float32 (N, H, W, C), y int32 (N,)).
 
     Raises:
-        ValueError: wrong rank or sizes, labels not integers or out of range.
+        TypeError: images that are not real numbers, labels that are not integers (the wrong kind).
+        ValueError: wrong rank or sizes, labels out of range.
     """
     x, y = np.asarray(x), np.asarray(y)
     if x.ndim == 3:
@@ -70,13 +71,13 @@ def as_images_and_labels(x, y, argument, classes=CLASSES):
             f"size >= 1; received shape {x.shape}"
         )
     if not (np.issubdtype(x.dtype, np.number) and not np.issubdtype(x.dtype, np.complexfloating)):
-        raise ValueError(f"{argument}: images must be real numbers; received dtype {x.dtype}")
+        raise TypeError(f"{argument}: images must be real numbers; received dtype {x.dtype}")
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1 or len(y) != len(x):
         raise ValueError(f"{argument}: labels must have shape ({len(x)},), one per image; received shape {y.shape}")
     if not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"{argument}: labels must be integers in [0, {classes}); received dtype {y.dtype}")
+        raise TypeError(f"{argument}: labels must be integers in [0, {classes}); received dtype {y.dtype}")
     y = arguments.class_labels(f"{argument}: labels", y, classes)
     x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
     return x, y.astype(np.int32)

@@ -23,7 +23,7 @@ from .figure_data import figure_data, figure_table
 from .networks import matched_pair
 from .options import ACTIVATIONS, INIT_LABELS, INITS, KINDS, NETWORK_LABELS, NETWORKS
 from .settings import check_settings
-from .track import Tracking, track
+from .track import Tracking, check_learning_rate, track
 
 MODES = ("at init", "during training")
 # (min, max, step) of the depth slider for each network: the CIFAR nets have 6n + 2 layers, from n = 1 to the
@@ -67,7 +67,7 @@ class GradientExplorer(StaticPicture, widgets.VBox):
         error: the last exception a recomputation raised (shown in the status line), else None.
 
     Raises:
-        ValueError, TypeError: bad starting knobs, data, batch_size, steps or every (the message names the
+        ValueError, TypeError: bad starting knobs, data, batch_size, steps, every or learning_rate (the message names the
             argument and the allowed values).
     """
 
@@ -100,6 +100,7 @@ class GradientExplorer(StaticPicture, widgets.VBox):
         batch_size = arguments.positive_int("batch_size", batch_size, "images per batch")
         steps = arguments.positive_int("steps", steps, "training steps")
         every = arguments.positive_int("every", every, "steps between recordings")
+        learning_rate = check_learning_rate(learning_rate)
         x, _, _ = resolve_batch(data, batch_size, settings.seed)  # refuse bad data now, not at the first redraw
         self._input_shape = x.shape[1:]
         self.seed, self.data, self.batch_size = settings.seed, data, batch_size

@@ -160,11 +160,14 @@ def check_batch(model, x, y):
         (x as float32 array, y as int32 array).
 
     Raises:
-        ValueError: wrong rank or shape of x, y not one label per image, labels not integers, or a label
+        TypeError: x not numbers, or y not integers (the wrong kind).
+        ValueError: wrong rank or shape of x, y not one label per image, or a label
             outside [0, classes) for a model with one (N, classes) output (TensorFlow would fail deep in a
             kernel and JAX would silently score it as zero).
     """
     x = np.asarray(x)
+    if x.dtype.kind not in "iuf":
+        raise TypeError(f"x must be an array of numbers (uint8 or floats); received dtype {x.dtype}")
     expected = tuple(model.inputs[0].shape) if getattr(model, "inputs", None) else None
     if expected is not None:
         fits = x.ndim == len(expected) and all(e is None or e == d for e, d in zip(expected[1:], x.shape[1:]))
@@ -179,7 +182,7 @@ def check_batch(model, x, y):
     if y.ndim != 1 or len(y) != len(x):
         raise ValueError(f"y must hold one integer label per image, shape ({len(x)},); received shape {y.shape}")
     if not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y must hold integer class labels; received dtype {y.dtype}")
+        raise TypeError(f"y must hold integer class labels; received dtype {y.dtype}")
     classes = _classes(model)
     if classes is not None:
         y = arguments.class_labels("y", y, classes)

@@ -69,9 +69,16 @@ def sample_photos(size=224, names=tuple(SAMPLE_PHOTOS)):
         (names, images): the names as a list, and a (N, size, size, 3) uint8 array.
 
     Raises:
-        ValueError: an unknown name (the message lists them), a size below 32, or a photo file that is not the
-            committed one.
+        TypeError: `names` is not a list or tuple of strings (a single name is refused, not read letter by
+            letter); `size` is not an int or a pair of ints.
+        ValueError: an unknown name (the message lists them), a size below 32 or not square, or a photo file
+            that is not the committed one.
     """
-    size = arguments.image_size("size", size)[0]
+    height, width = arguments.image_size("size", size)
+    if height != width:  # the photos are centre squares: one side, or a pair of equal sides
+        raise ValueError(f"size must be one side (an int) or a square (side, side): the photos are centre squares; "
+                         f"received size={size!r}")
+    size = height
+    names = arguments.names("names", names, "which of SAMPLE_PHOTOS: " + ", ".join(map(repr, SAMPLE_PHOTOS)))
     names = [arguments.choice("names", name, tuple(SAMPLE_PHOTOS), meaning="a bundled sample photo") for name in names]
     return names, np.stack([square(load_photo(name), size) for name in names])

@@ -1,4 +1,5 @@
 import contextlib
+import hashlib
 import logging
 import os
 import shutil
@@ -37,6 +38,24 @@ class DownloadError(OSError):
         )
 
 
+def check_file_hash(file_hash, algorithm):
+    """Return `file_hash` in lower case when it is a hex digest of `algorithm` (64 characters for sha256,
+    32 for md5).
+
+    Raises:
+        TypeError: not a string.
+        ValueError: not hexadecimal, or not the algorithm's length.
+    """
+    length = hashlib.new(algorithm).digest_size * 2
+    message = (f"file_hash must be the file's {algorithm} digest, {length} hexadecimal characters (every download is "
+               f"verified); received file_hash={file_hash!r}")
+    if not isinstance(file_hash, str):
+        raise TypeError(message)
+    if len(file_hash) != length or not all(c in "0123456789abcdef" for c in file_hash.lower()):
+        raise ValueError(message)
+    return file_hash.lower()
+
+
 def fetch(url, file_name, *, subdir, file_hash, algorithm="sha256", what=None, size=None, cache_dir=None,
           attempts=2, also_look_in=()):
     """Make sure `file_name` is in the cache and matches its checksum; download it from `url` if needed.
@@ -59,14 +78,15 @@ def fetch(url, file_name, *, subdir, file_hash, algorithm="sha256", what=None, s
         downloaded before or placed by hand).
 
     Raises:
-        ValueError: an unknown algorithm.
+        TypeError: `file_hash` is not a string (every download is verified; there is no "no check").
+        ValueError: an unknown algorithm, or a `file_hash` that is not a hex digest of that algorithm's length.
         DownloadError: offline, unreachable, timed out, an HTTP error, or a file that keeps failing its
             checksum (the bad file is removed).
     """
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm must be one of {', '.join(map(repr, ALGORITHMS))}; received {algorithm!r}")
+    expected = check_file_hash(file_hash, algorithm)
     what = what or file_name
-    expected = file_hash.lower()
     path = cache_file(file_name, subdir, cache_dir)
 
     removed = ""

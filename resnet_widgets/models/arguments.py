@@ -17,16 +17,29 @@ POOLINGS = (None, "avg", "max")
 DEFAULT_SIZE = 224
 
 
+WEIGHTS_SUFFIXES = (".h5", ".keras")  # the official .h5 files, Keras 3's .weights.h5, a whole .keras model
+
+
 def check_weights(weights):
-    """Returns `weights` as None, "imagenet" or a path string; raises ValueError otherwise."""
-    if weights is None or weights == "imagenet":
+    """Returns `weights` as None, "imagenet" or a path string.
+
+    Raises:
+        TypeError: not None, a string or a path (a number, a dict of arrays).
+        ValueError: a string other than "imagenet" that is no existing file, or a file whose name does not end
+            in .h5 or .keras (Keras cannot read weights from it).
+    """
+    if weights is None or (isinstance(weights, str) and weights == "imagenet"):
         return weights
-    if isinstance(weights, (str, os.PathLike)) and os.path.exists(weights):
-        return os.fspath(weights)
-    raise ValueError(
+    message = (
         "weights must be None (random initialisation), 'imagenet' (the official ImageNet weights, "
-        f"downloaded once into the Keras cache) or the path to an existing weights file; received weights={weights!r}"
+        "downloaded once into the Keras cache) or the path to an existing weights file (.h5, .weights.h5 or "
+        f".keras); received weights={weights!r}"
     )
+    if not isinstance(weights, (str, os.PathLike)):
+        raise TypeError(message)
+    if not os.path.isfile(weights) or not os.fspath(weights).endswith(WEIGHTS_SUFFIXES):
+        raise ValueError(message)
+    return os.fspath(weights)
 
 
 def check_variant(variant, family):
@@ -92,23 +105,26 @@ def resolve_input_shape(input_shape, include_top, weights):
     """The input shape the model is built with, following keras' obtain_input_shape rules.
 
     Returns a 3-tuple in the active data format; spatial entries may be None without the top.
-    Raises ValueError naming `input_shape` when it is not three integers, too small, or not 3 channels
-    with ImageNet weights, or not the default size with the ImageNet classifier.
+    Raises TypeError naming `input_shape` when it is not a sequence of integers (a float or a string in it),
+    and ValueError when it is not three long, too small, or not 3 channels with ImageNet weights, or not the
+    default size with the ImageNet classifier.
     """
     channels_first = backend.image_data_format() == "channels_first"
     if input_shape is not None:
-        if isinstance(input_shape, (str, bytes)) or not hasattr(input_shape, "__len__") or len(input_shape) != 3:
-            raise ValueError(
-                "input_shape must be a tuple of three integers, (height, width, 3) for channels_last; "
-                f"received input_shape={input_shape!r}"
-            )
+        # The wrong kind (not a sequence, a float or a string inside) is a TypeError, as the package's rule says;
+        # the wrong length or a size below 1 a ValueError (what keras.applications raises for those).
+        shape_message = ("input_shape must be a tuple of three positive integers (or None for a variable size), "
+                         f"(height, width, 3) for channels_last; received input_shape={input_shape!r}")
+        if isinstance(input_shape, (str, bytes)) or not hasattr(input_shape, "__len__"):
+            raise TypeError(shape_message)
+        if len(input_shape) != 3:
+            raise ValueError(shape_message)
         try:
             input_shape = tuple(None if v is None else arguments.positive_int("input_shape", v) for v in input_shape)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"input_shape must be a tuple of three positive integers (or None for a variable size); "
-                f"received input_shape={input_shape!r}"
-            ) from None
+        except TypeError:
+            raise TypeError(shape_message) from None
+        except ValueError:
+            raise ValueError(shape_message) from None
     default = (3, DEFAULT_SIZE, DEFAULT_SIZE) if channels_first else (DEFAULT_SIZE, DEFAULT_SIZE, 3)
 
     if weights == "imagenet" and include_top:

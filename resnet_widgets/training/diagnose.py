@@ -113,10 +113,12 @@ def diagnose(model, data=None):
         The model is left as it was: every variable, BN moving statistics included, bit for bit.
 
     Raises:
-        TypeError: `model` is not a Keras model.
+        TypeError: `model` is not a Keras model; `data` is none of DATA_KINDS, or holds no numbers.
+        ValueError: `data` is empty, or its images do not have the shape the model takes.
     """
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model; received an object of type {type(model).__name__}")
+    x, y = _first_batch(data, model)  # bad data is refused before any check runs
     findings, checked, skipped = [], [], []
     bases = _bases(model)
 
@@ -127,7 +129,6 @@ def diagnose(model, data=None):
     checked.append("head and loss")
     findings += _activation_loss_findings(model)
 
-    x, y = _first_batch(data)
     if x is None:
         skipped.append("input statistics and learning rate (pass data=(x, y))")
     else:
@@ -322,22 +323,62 @@ def _activation_loss_findings(model):
 
 # --- data ----------------------------------------------------------------------------------------------------
 
-def _first_batch(data):
-    """(x, y) numpy arrays from `data` (at most DIAGNOSIS_BATCH examples); (None, None) without data."""
+DATA_KINDS = ("images x (an array)", "a pair (x, y)", "a keras.utils.PyDataset", "an iterable of batches")
+
+
+def _first_batch(data, model=None):
+    """(x, y) numpy arrays from `data` (at most DIAGNOSIS_BATCH examples); (None, None) without data.
+
+    Raises:
+        TypeError: `data` is none of DATA_KINDS, or its images are not numbers.
+        ValueError: an empty `data`, or images whose shape the model does not take.
+    """
     if data is None:
         return None, None
+    kinds = ", ".join(DATA_KINDS)
     if isinstance(data, keras.utils.PyDataset):
         data = data[0]
+    elif isinstance(data, (str, bytes, dict)) or (
+            not isinstance(data, (tuple, list, np.ndarray)) and not hasattr(data, "shape")
+            and not hasattr(data, "__iter__")):
+        raise TypeError(f"data must be one of: {kinds}; received data={_shown(data)}")
     elif not isinstance(data, (tuple, list, np.ndarray)) and not hasattr(data, "shape"):
-        data = next(iter(data))
+        data = next(iter(data), None)
+        if data is None:
+            raise ValueError("data must hold at least one batch; the iterable given was empty")
     if isinstance(data, (tuple, list)):
+        if not data:
+            raise ValueError(f"data must be one of: {kinds}; received an empty {type(data).__name__}")
         x = data[0]
         y = data[1] if len(data) > 1 else None
     else:
         x, y = data, None
-    x = np.asarray(x)[:DIAGNOSIS_BATCH]
+    x = np.asarray(x)
+    if x.dtype.kind not in "iuf":
+        raise TypeError(f"data must hold images as numbers (uint8 or floats); received images of dtype {x.dtype}")
+    if model is not None:
+        _check_input_shape(model, x)
+    x = x[:DIAGNOSIS_BATCH]
     y = None if y is None else np.asarray(y)[:DIAGNOSIS_BATCH]
     return x, y
+
+
+def _shown(value):
+    text = repr(value)
+    return text if len(text) <= 60 else f"an object of type {type(value).__name__}"
+
+
+def _check_input_shape(model, x):
+    """Raise ValueError naming `data` when the batch `x` does not have the shape the model's input takes."""
+    if len(model.inputs or ()) != 1:
+        return  # several inputs: diagnose reads the images only for their range
+    expected = tuple(model.inputs[0].shape)
+    fits = x.ndim == len(expected) and all(want is None or want == got for want, got in zip(expected[1:], x.shape[1:]))
+    if not fits:
+        shown = "(N, " + ", ".join("any" if d is None else str(d) for d in expected[1:]) + ")"
+        raise ValueError(f"data must hold images of shape {shown}, what {model.name!r} takes; received images of "
+                         f"shape {x.shape}" + (" (one image? add a batch axis: x[None])"
+                                               if x.ndim == len(expected) - 1 else ""))
 
 
 def _range_text(low, high):

@@ -23,9 +23,13 @@ def take_per_class(labels, per_class, seed=0):
     and a larger draw with the same seed contains the smaller one.
 
     Raises:
-        ValueError: a class has fewer than `per_class` examples (the message names it and its count).
+        ValueError: `labels` is not 1-D, or a class has fewer than `per_class` examples (the message names it and
+            its count).
     """
     labels = np.asarray(labels)
+    if labels.ndim != 1:  # one-hot (N, classes) labels would be read as class values 0 and 1, element by element
+        raise ValueError(f"labels must be a 1-D array of class indices, one per example (one-hot labels: pass "
+                         f"labels.argmax(axis=1)); received shape {labels.shape}")
     per_class = arguments.positive_int("per_class", per_class, "examples of each class")
     rng = np.random.default_rng(arguments.whole_number("seed", seed, minimum=0))
     chosen = []

@@ -72,18 +72,20 @@ def test_zero_gamma_without_batch_norm_is_refused():
 
 
 @pytest.mark.parametrize(
-    "data, fragment",
+    "data, error, fragment",
     [
-        ((np.zeros((4, 28)), np.zeros(4, int)), r"data: images must have shape \(N, height, width\)"),
-        ((np.zeros((4, 28, 28, 1, 1)), np.zeros(4, int)), r"data: images must have shape"),
-        ((np.zeros((4, 28, 28)), np.zeros(5, int)), r"data: labels must have shape \(4,\)"),
-        ((np.zeros((4, 28, 28)), np.zeros(4)), r"data: labels must be integers"),
-        ((np.zeros((4, 28, 28)), np.full(4, 10)), r"data: labels must be class indices from 0 to 9 .*outside that range: 10"),
-        ("mnist", r"data must be None, 'synthetic', 'fashion_mnist' or a pair"),
+        ((np.zeros((4, 28)), np.zeros(4, int)), ValueError, r"data: images must have shape \(N, height, width\)"),
+        ((np.zeros((4, 28, 28, 1, 1)), np.zeros(4, int)), ValueError, r"data: images must have shape"),
+        ((np.zeros((4, 28, 28)), np.zeros(5, int)), ValueError, r"data: labels must have shape \(4,\)"),
+        ((np.zeros((4, 28, 28)), np.zeros(4)), TypeError, r"data: labels must be integers"),  # the wrong kind
+        ((np.full((4, 28, 28), "a"), np.zeros(4, int)), TypeError, r"data: images must be real numbers"),
+        ((np.zeros((4, 28, 28)), np.full(4, 10)), ValueError,
+         r"data: labels must be class indices from 0 to 9 .*outside that range: 10"),
+        ("mnist", ValueError, r"data must be None, 'synthetic', 'fashion_mnist' or a pair"),
     ],
 )
-def test_data_of_the_wrong_shape_is_refused(data, fragment):
-    with pytest.raises(ValueError, match=fragment):
+def test_data_of_the_wrong_shape_is_refused(data, error, fragment):
+    with pytest.raises(error, match=fragment):
         compare(8, data=data)
 
 

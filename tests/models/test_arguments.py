@@ -57,9 +57,9 @@ def test_unknown_pooling_is_an_error_naming_the_allowed_values(pooling):
     assert "pooling" in message and "'avg'" in message and "'max'" in message and "None" in message
 
 
-@pytest.mark.parametrize("weights", [42, "ImageNet", ["imagenet"]])
-def test_weights_must_be_none_imagenet_or_an_existing_path(weights):
-    with pytest.raises(ValueError) as caught:
+@pytest.mark.parametrize("weights, error", [(42, TypeError), ("ImageNet", ValueError), (["imagenet"], TypeError)])
+def test_weights_must_be_none_imagenet_or_an_existing_path(weights, error):
+    with pytest.raises(error) as caught:
         models.ResNet50(weights=weights)
     assert "weights" in str(caught.value) and "'imagenet'" in str(caught.value) and "None" in str(caught.value)
 
