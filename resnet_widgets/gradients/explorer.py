@@ -67,8 +67,8 @@ class GradientExplorer(StaticPicture, widgets.VBox):
         error: the last exception a recomputation raised (shown in the status line), else None.
 
     Raises:
-        ValueError, TypeError: bad starting knobs, data, batch_size, steps, every or learning_rate (the message names the
-            argument and the allowed values).
+        ValueError, TypeError: bad starting knobs, data, batch_size, steps, every or learning_rate (the message
+            names the argument and the allowed values).
     """
 
     def __init__(

@@ -34,7 +34,8 @@ from .unfreeze import UnfreezeReport, unfreeze
 
 __all__ = [
     "COURSE_RESNET_CLASSES", "COURSE_RESNET_IMAGE_SIZE", "TRAPS",
-    "BestModelCheckpoint", "CheckpointRecordError", "Diagnosis", "Finding", "ImageBatches", "ImagePreprocessing", "LiveDashboard",
+    "BestModelCheckpoint", "CheckpointRecordError", "Diagnosis", "Finding", "ImageBatches", "ImagePreprocessing",
+    "LiveDashboard",
     "PretrainedWeightsError", "ResumableBackup", "TrainingSetup", "UnfreezeReport",
     "build_transfer_model", "checkpoint_callbacks", "course_resnet", "diagnose", "load_checkpoint",
     "preprocessing_mode", "pretrained_record", "steps_per_epoch", "take_per_class", "training_setup", "unfreeze",

@@ -1,5 +1,5 @@
-"""training_setup: float32 on a CPU, mixed precision on a GPU, data parallel over several devices (JAX DataParallel, tested on two
-CPU devices), and the dashboard says what is in effect."""
+"""training_setup: float32 on a CPU, mixed precision on a GPU, data parallel over several devices (JAX
+DataParallel, tested on two CPU devices), and the dashboard says what is in effect."""
 
 import json
 import os
