@@ -54,9 +54,18 @@ $(LAB_STAMP): $(LOCK) pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null || $(PY) -m pip install --quiet --no-deps -e .
 	touch $(LAB_STAMP)
 
+# The developer's lock holds nbgrader (`make student`, tests/grading), and with it Notebook 7; both switch their
+# Jupyter extensions on when installed. A learner's JupyterLab (the learner's lock) has neither, and the browser
+# tests must see that one, so they are switched off here: nbgrader's Python API needs none of them.
+NBGRADER_SERVER_EXTENSIONS := formgrader validate_assignment assignment_list course_list
+
 $(DEV_STAMP): $(DEV_LOCK) $(LOCK) docs/requirements.txt pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r $(DEV_LOCK)
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	for e in $(NBGRADER_SERVER_EXTENSIONS); do \
+		$(VENV)/bin/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$e >/dev/null 2>&1 || exit 1; done
+	$(VENV)/bin/jupyter server extension disable --sys-prefix notebook >/dev/null 2>&1
+	$(VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader @jupyter-notebook/lab-extension >/dev/null 2>&1
 	touch $(DEV_STAMP) $(LAB_STAMP)
 
 $(SITE_STAMP): $(DEV_STAMP) $(SITE_JS)
@@ -92,8 +101,9 @@ test-notebooks: setup
 test-jax: setup
 	KERAS_BACKEND=jax $(PYTEST) $(XDIST) -m backend_neutral tests
 
-# Student copies of the course in course-student/: every ### BEGIN/END SOLUTION region becomes
-# `raise NotImplementedError`, outputs and saved widget state (metadata.widgets) cleared.
+# Student copies of the course in course-student/, made by nbgrader's generate_assignment (one assignment per
+# notebook; scripts/make_student_notebooks.py): every solution region becomes `raise NotImplementedError(...)`, the
+# hidden tests leave the checks, outputs and saved widget state (metadata.widgets) are cleared.
 student: setup
 	$(PY) scripts/make_student_notebooks.py --source course --dest course-student
 

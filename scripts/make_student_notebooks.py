@@ -1,19 +1,16 @@
-"""Write the learners' copies of the course: every solution replaced by `raise NotImplementedError`.
+"""Write the learners' copies of the course with nbgrader: `nbgrader generate_assignment`, one assignment per notebook.
 
     python scripts/make_student_notebooks.py [--source course] [--dest course-student]
 
-In the course notebooks, exercise solutions sit between nbgrader-style markers inside code cells:
-
-    def my_identity_block(x, filters, name):
-        ### BEGIN SOLUTION
-        ...
-        ### END SOLUTION
-
-In the copy, the lines from `### BEGIN SOLUTION` to `### END SOLUTION` (markers included) become one
-`raise NotImplementedError(...)` at the marker's indentation. Outputs and execution counts are cleared
-everywhere, and so is the saved widget state (`metadata.widgets`: it holds what the solved notebook drew),
-so a learner starts from a clean notebook and no output gives a solution away. Files other than notebooks
-(images, data) are copied as they are.
+A thin front for nbgrader (scripts/nbgrader_course.py holds the course's nbgrader settings). Each notebook under
+`source` becomes one assignment of a temporary nbgrader course; `generate_assignment` makes its release, which
+is copied to `dest` under the notebook's own name. In the release, as nbgrader makes it:
+- the lines from `### BEGIN SOLUTION` to `### END SOLUTION` (markers included) become one
+  `raise NotImplementedError("Exercise: ...")` at the marker's indentation;
+- the hidden tests (`### BEGIN HIDDEN TESTS` to `### END HIDDEN TESTS`) are gone from the check cells;
+- outputs and execution counts are cleared, and the checks are locked cells with their checksums.
+One more step of ours: the saved widget state (`metadata.widgets`, what the solved notebook drew) is dropped, so
+no output gives a solution away. Files other than notebooks (images, data) are copied as they are.
 
 The exercise checks (`resnet_widgets.checks`) take the learner's function, so in a copy "Run All" stops at
 the first exercise's check with one friendly line ("Not written yet: ...") rather than a traceback.
@@ -23,93 +20,80 @@ import argparse
 import re
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
 
-BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION\s*$")
-END = re.compile(r"^[ \t]*### END SOLUTION\s*$")
-# The learner replaces this line; the cell that holds it must run again before the check sees the new code.
-PLACEHOLDER = ('raise NotImplementedError("Exercise: replace this line with your code (the instructions are above), '
-               'run this cell, then run the check below.")')
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nbgrader_course import PLACEHOLDER, assignment_id, checked, course_api, stage_assignments  # noqa: E402
+
+__all__ = ["PLACEHOLDER", "ReleaseError", "make_student_copies", "student_notebook"]
+
+SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION\s*$", re.M)
 
 
-class SolutionMarkerError(ValueError):
-    """A `### BEGIN SOLUTION` without its `### END SOLUTION`, or the other way round."""
+class ReleaseError(ValueError):
+    """nbgrader refused a notebook: unpaired solution markers, or a solution in a cell without nbgrader metadata."""
 
 
-def strip_solutions(source):
-    """Replace each marked solution in one cell's source with `raise NotImplementedError(...)`.
-
-    Args:
-        source: the cell's code.
-
-    Returns:
-        (new source, number of solutions replaced).
+def _released(notebooks: dict) -> dict:
+    """{name: notebook node} -> {name: (released node, solutions replaced)}, through one temporary nbgrader course.
 
     Raises:
-        SolutionMarkerError: for a BEGIN without END, an END without BEGIN, or nested markers.
+        ReleaseError: naming the notebook nbgrader refused, with nbgrader's own message.
     """
-    out, replaced, inside = [], 0, False
-    for number, line in enumerate(source.splitlines(), 1):
-        begin, end = BEGIN.match(line), END.match(line)
-        if begin:
-            if inside:
-                raise SolutionMarkerError(f"line {number}: '### BEGIN SOLUTION' inside another solution")
-            inside = True
-            out.append(f"{begin.group('indent')}{PLACEHOLDER}")
-        elif end:
-            if not inside:
-                raise SolutionMarkerError(f"line {number}: '### END SOLUTION' without '### BEGIN SOLUTION'")
-            inside, replaced = False, replaced + 1
-        elif not inside:
-            out.append(line)
-    if inside:
-        raise SolutionMarkerError("'### BEGIN SOLUTION' without '### END SOLUTION'")
-    return "\n".join(out), replaced
+    with tempfile.TemporaryDirectory(prefix="resnet-lab-release-") as folder:
+        root, course = Path(folder) / "nbgrader", Path(folder) / "course"
+        course.mkdir()
+        for name, notebook in notebooks.items():
+            nbformat.write(notebook, course / name)
+        stage_assignments(course, root)
+        api = course_api(root, gradebook=False)  # learners' copies: nothing to grade, no gradebook
+        released = {}
+        for name, notebook in notebooks.items():
+            assignment = assignment_id(name)
+            try:
+                checked(api.generate_assignment(assignment), f"generate_assignment {assignment}")
+            except RuntimeError as error:
+                raise ReleaseError(f"{name}: {error}") from None
+            copy = nbformat.read(root / "release" / assignment / name, as_version=4)
+            copy.metadata.pop("widgets", None)  # the solved notebook's widget state
+            solutions = sum(len(SOLUTION.findall(cell.source)) for cell in notebook.cells if cell.cell_type == "code")
+            released[name] = (copy, solutions)
+        return released
 
 
-def student_notebook(notebook):
-    """A student copy of a notebook (nbformat node): solutions stripped, outputs and widget state cleared.
+def student_notebook(notebook, name="notebook.ipynb"):
+    """A student copy of one notebook (nbformat node), made by nbgrader's generate_assignment.
 
     Returns:
         (the copy, number of solutions replaced). The input is left unchanged.
 
     Raises:
-        SolutionMarkerError: naming the cell whose markers do not pair up.
+        ReleaseError: nbgrader refused the notebook.
     """
-    copy = nbformat.from_dict(notebook)  # a deep copy
-    copy.metadata.pop("widgets", None)
-    replaced = 0
-    for index, cell in enumerate(copy.cells):
-        if cell.cell_type != "code":
-            continue
-        try:
-            cell.source, count = strip_solutions(cell.source)
-        except SolutionMarkerError as error:
-            raise SolutionMarkerError(f"cell {index}: {error}") from None
-        replaced += count
-        cell.outputs = []
-        cell.execution_count = None
-    return copy, replaced
+    return _released({name: nbformat.from_dict(notebook)})[name]
 
 
 def make_student_copies(source, dest):
-    """Write the student copy of every notebook under `source` into `dest`, copying other files as they are.
+    """Write the student copy of every notebook directly in `source` into `dest`, copying other files as they are.
 
     Returns:
-        {relative notebook path: number of solutions replaced}.
+        {notebook file name: number of solutions replaced}.
 
     Raises:
         FileNotFoundError: if `source` is not a folder.
         ValueError: if `dest` is `source` or inside it (the copies would be read back as sources).
-        SolutionMarkerError: for unpaired markers (nothing half-written is left for that notebook).
+        ReleaseError: nbgrader refused a notebook (nothing is written to `dest` then).
     """
     source, dest = Path(source).resolve(), Path(dest).resolve()
     if not source.is_dir():
         raise FileNotFoundError(f"source must be a folder of notebooks; {source} is not one")
     if dest == source or source in dest.parents:
         raise ValueError(f"dest must be outside source ({source}); received {dest}")
+    notebooks = {path.name: nbformat.read(path, as_version=4) for path in sorted(source.glob("*.ipynb"))}
+    released = _released(notebooks)
     report = {}
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
@@ -117,8 +101,8 @@ def make_student_copies(source, dest):
             continue  # .ipynb_checkpoints and other hidden files stay behind
         target = dest / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix == ".ipynb":
-            copy, replaced = student_notebook(nbformat.read(path, as_version=4))
+        if path.suffix == ".ipynb" and path.parent == source:
+            copy, replaced = released[path.name]
             nbformat.write(copy, target)
             report[str(relative)] = replaced
         else:
@@ -134,7 +118,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         report = make_student_copies(args.source, args.dest)
-    except (SolutionMarkerError, ValueError, FileNotFoundError) as error:
+    except (ReleaseError, ValueError, FileNotFoundError) as error:
         print(f"make_student_notebooks: {error}", file=sys.stderr)
         return 1
     for name, replaced in report.items():

@@ -24,6 +24,10 @@ from resnet_widgets.models import weights as weights_module
 pytestmark = pytest.mark.backend_neutral
 
 
+def _block(*args, **kwargs):  # a learner's function that the rows below never reach: their arguments fail first
+    raise AssertionError("the check called the function before refusing its own bad argument")
+
+
 @dataclass(frozen=True)
 class Context:
     """What a row's call may need: a Keras tensor with 16 channels, a temporary folder, a tiny model."""
@@ -201,6 +205,25 @@ ROWS = [
     Row("check_basic_block", lambda c: checks.check_basic_block("my_basic_block"), TypeError, "fn"),
     Row("check_preact_block", lambda c: checks.check_preact_block(None), TypeError, "fn"),
     Row("check_stage_parameters", lambda c: checks.check_stage_parameters(25_636_712), TypeError, "fn"),
+    # the hidden calls nbgrader makes: other widths, sizes, depths, stages, inputs; and the combined verdict
+    Row("check_identity_block", lambda c: checks.check_identity_block(_block, filters=0), ValueError, "filters"),
+    Row("check_identity_block", lambda c: checks.check_identity_block(_block, size=6.5), TypeError, "size"),
+    Row("check_conv_block", lambda c: checks.check_conv_block(_block, filters="8"), TypeError, "filters"),
+    Row("check_basic_block", lambda c: checks.check_basic_block(_block, filters=7), ValueError, "filters"),
+    Row("check_preact_block", lambda c: checks.check_preact_block(_block, size=1), ValueError, "size"),
+    Row("check_plain_block", lambda c: checks.check_plain_block(_block, filters=5), ValueError, "filters"),
+    Row("check_cifar_resnet", lambda c: checks.check_cifar_resnet(_block, depths=(9,)), ValueError, "depths"),
+    Row("check_cifar_resnet", lambda c: checks.check_cifar_resnet(_block, depths=8), TypeError, "depths"),
+    Row("check_stage_multiply_adds", lambda c: checks.check_stage_multiply_adds(_block, stages=(("x", 1, 2, 3, 4, 3),)),
+        ValueError, "stages[0][5]"),
+    Row("check_stage_multiply_adds", lambda c: checks.check_stage_multiply_adds(_block, stages=()), TypeError,
+        "stages"),
+    Row("check_grad_cam_weighting", lambda c: checks.check_grad_cam_weighting(_block, seed=-1), ValueError, "seed"),
+    Row("check_resnet50_arguments", lambda c: checks.check_resnet50_arguments(_block, classes=0), ValueError,
+        "classes"),
+    Row("check_resnet50_arguments", lambda c: checks.check_resnet50_arguments(_block, input_shape=(16, 16, 3)),
+        ValueError, "input_shape[0]"),
+    Row("CheckResult.including", lambda c: checks.CheckResult("block").including("passed"), TypeError, "hidden[0]"),
     # training: transfer models, unfreezing, the traps, the dashboard, checkpoints and evaluation
     Row("build_transfer_model", lambda c: _training().build_transfer_model("ResNet51", 5, weights=None), ValueError,
         "variant"),

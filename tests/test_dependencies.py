@@ -35,7 +35,7 @@ NOT_LOCKED_EXTRAS = {"gpu", "course"}  # gpu: CUDA wheels for GPU machines only;
 LEARNER_EXTRAS = {"tensorflow", "lab"}  # what a learner's session runs on; the other extras are the developer's
 # What only tests, benchmarks and builds use: none of it belongs in a learner's image.
 TEST_TOOLS = {"pytest", "pytest-xdist", "pytest-socket", "nbval", "jax", "jaxlib", "playwright", "hatchling",
-              "coverage", "editables", "execnet"}
+              "coverage", "editables", "execnet", "nbgrader"}  # nbgrader: the instructor's, not in a Binder image
 
 
 def project():

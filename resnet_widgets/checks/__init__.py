@@ -19,7 +19,7 @@ How a block is checked (in the spirit of deeplearning.ai's checks, made specific
 Every check is a pure function of the learner's code, returns a `CheckResult`, and runs on any Keras
 backend (TensorFlow, JAX). The package has one module per job:
 
-    verdict    CheckResult: what the learner reads, as text and HTML
+    verdict    CheckResult: what the learner reads, as text and HTML; under nbgrader, its points
     reading    a block's graph read back from its output (the diagram's rule picks the shortcut)
     rules      the comparison rules: a learner's block next to the reference, part by part
     running    calling the learner's function, fixed weights and inputs, running both models
@@ -28,15 +28,21 @@ backend (TensorFlow, JAX). The package has one module per job:
     grad_cam           notebook 09's Grad-CAM weighting step (numpy in, numpy out: only the verdict)
 
 A new exercise adds its check in a module of its own that uses these four, and exports it here.
+
+Under nbgrader (the course's exercises are its autograded cells), each check cell is an autograder test cell
+worth `POINTS`. Its hidden tests call the same check again with other arguments (another width, input size,
+depth, stage or seed: every check takes them) and join the verdicts: `verdict.including(hidden)`. While
+nbgrader grades, a verdict's plain text is its points, `POINTS` times the share of its calls that passed, which
+nbgrader reads as partial credit; its HTML, which the feedback shows, is the verdict in the check's words.
 """
 
 from .blocks import check_basic_block, check_conv_block, check_identity_block, check_preact_block
 from .cifar_resnet import check_cifar_resnet, check_plain_block
 from .counting import check_stage_multiply_adds, check_stage_parameters
 from .grad_cam import check_grad_cam_target, check_grad_cam_weighting
-from .resnet50 import RESNET50_PARAMETERS, check_resnet50
-from .verdict import CheckResult, ExerciseNotWritten
+from .resnet50 import RESNET50_PARAMETERS, check_resnet50, check_resnet50_arguments
+from .verdict import POINTS, CheckResult, ExerciseNotWritten
 
-__all__ = ["RESNET50_PARAMETERS", "CheckResult", "ExerciseNotWritten", "check_basic_block", "check_cifar_resnet",
+__all__ = ["POINTS", "RESNET50_PARAMETERS", "CheckResult", "ExerciseNotWritten", "check_basic_block", "check_cifar_resnet",
            "check_conv_block", "check_grad_cam_target", "check_grad_cam_weighting", "check_identity_block", "check_plain_block",
-           "check_preact_block", "check_resnet50", "check_stage_multiply_adds", "check_stage_parameters"]
+           "check_preact_block", "check_resnet50", "check_resnet50_arguments", "check_stage_multiply_adds", "check_stage_parameters"]

@@ -28,6 +28,20 @@ CHECK_SIZE = 8
 STRIDE_PLACEMENTS = ("1x1", "3x3")
 
 
+def _width_and_size(filters, size, minimum_filters=1):
+    """The width and input side a check calls the block with: the notebook's by default, others in nbgrader's
+    hidden tests, so that a block fitted to the visible call does not pass.
+
+    Raises:
+        TypeError: filters or size is not a whole number.
+        ValueError: filters below `minimum_filters`, or size below 2.
+    """
+    filters = arguments.whole_number("filters", filters, minimum=minimum_filters,
+                                     meaning="the bottleneck width the check calls your block with")
+    size = arguments.whole_number("size", size, minimum=2, meaning="the height and width of the check's input")
+    return filters, size
+
+
 def compare_block(fn, reference_fn, input_shape, kwargs, exercise, kind, projection):
     """Build the learner's block and ours on the same input and explain every difference.
 
@@ -200,32 +214,35 @@ def run_calls(calls, exercise):
     return result
 
 
-def check_identity_block(fn):
+def check_identity_block(fn, filters=CHECK_FILTERS, size=CHECK_SIZE):
     """Check a learner's bottleneck identity block against `resnet_widgets.models.identity_block`.
 
     The check calls `fn(x, filters=4, name="checked_block")` with x of shape (None, 8, 8, 16).
 
     Args:
         fn: the learner's function (x, filters, name) -> tensor.
+        filters, size: call it with this width instead, on x of shape (None, size, size, 4 * filters).
 
     Returns:
         CheckResult: `.passed`, `.problems` (each naming the layer and the likely mistake), `.notes`, `.facts`.
 
     Raises:
-        TypeError: if `fn` is not callable.
+        TypeError: if `fn` is not callable, or filters or size is not a whole number.
+        ValueError: filters below 1 or size below 2.
         ExerciseNotWritten: `fn` still raises NotImplementedError.
     """
     arguments.function("fn", fn, "your block function, e.g. fn=my_identity_block")
-    shape = (CHECK_SIZE, CHECK_SIZE, EXPANSION * CHECK_FILTERS)
+    filters, size = _width_and_size(filters, size)
+    shape = (size, size, EXPANSION * filters)
 
     def reference(x, filters, name):
         return identity_block(x, filters, name=name)
 
-    return compare_block(fn, reference, shape, {"filters": CHECK_FILTERS, "name": CHECK_NAME}, "identity block",
+    return compare_block(fn, reference, shape, {"filters": filters, "name": CHECK_NAME}, "identity block",
                          kind=bottleneck(), projection=False)
 
 
-def check_conv_block(fn, stride_on="1x1"):
+def check_conv_block(fn, stride_on="1x1", filters=CHECK_FILTERS, size=CHECK_SIZE):
     """Check a learner's convolutional (projection) block against `resnet_widgets.models.conv_block`.
 
     The check calls `fn(x, filters=4, stride=2, name="checked_block")` with x of shape (None, 8, 8, 8), then
@@ -239,25 +256,27 @@ def check_conv_block(fn, stride_on="1x1"):
         stride_on: where the learner's block should put the stride: "1x1" (v1: keras.applications and the
             released Caffe model, the default), "3x3" (v1.5, torchvision), or "both" (fn takes the placement
             as its stride_on argument; both are checked).
+        filters, size: call it with this width instead, on x of shape (None, size, size, 2 * filters).
 
     Returns:
         CheckResult: `.passed`, `.problems`, `.notes`, `.facts`.
 
     Raises:
-        TypeError: if `fn` is not callable.
-        ValueError: for a `stride_on` other than "1x1", "3x3" or "both".
+        TypeError: if `fn` is not callable, or filters or size is not a whole number.
+        ValueError: for a `stride_on` other than "1x1", "3x3" or "both"; filters below 1 or size below 2.
         ExerciseNotWritten: `fn` still raises NotImplementedError.
     """
     arguments.function("fn", fn, "your block function, e.g. fn=my_conv_block")
     arguments.choice("stride_on", stride_on, (*STRIDE_PLACEMENTS, "both"),
                      'the first 1x1 convolution (v1), the 3x3 (v1.5), or "both" (your function takes stride_on)')
     placements = STRIDE_PLACEMENTS if stride_on == "both" else (stride_on,)
+    filters, size = _width_and_size(filters, size)
 
     def reference(x, filters, stride, name, stride_on=placements[0]):
         return conv_block(x, filters, stride=stride, stride_on=stride_on, name=name)
 
-    shape = (CHECK_SIZE, CHECK_SIZE, 2 * CHECK_FILTERS)
-    kwargs = {"filters": CHECK_FILTERS, "stride": 2, "name": CHECK_NAME}
+    shape = (size, size, 2 * filters)
+    kwargs = {"filters": filters, "stride": 2, "name": CHECK_NAME}
     if stride_on == "both":
         kwargs["stride_on"] = "1x1"
     both = stride_on == "both"
@@ -275,7 +294,7 @@ def check_conv_block(fn, stride_on="1x1"):
     return run_calls(calls, exercise)
 
 
-def check_basic_block(fn, shortcut="projection"):
+def check_basic_block(fn, shortcut="projection", filters=2 * CHECK_FILTERS, size=CHECK_SIZE):
     """Check a learner's basic block (two 3x3 convolutions) against `resnet_widgets.models.basic_block`.
 
     With the default `shortcut="projection"` the reference uses option B: a 1x1 projection with BN where the
@@ -295,19 +314,25 @@ def check_basic_block(fn, shortcut="projection"):
             takes shortcut ("projection" or "zero_pad").
         shortcut: "projection" (option B only, the default) or "both" (fn takes the option as its `shortcut`
             argument; both are checked).
+        filters, size: call it with this width (an even number) instead of 8, on inputs of side `size` instead of
+            8 (the narrow inputs then have filters // 2 channels; option A's last call filters + 2 on side size + 1).
 
     Returns:
         CheckResult: `.passed`, `.problems`, `.notes`, `.facts`.
 
     Raises:
-        TypeError: if `fn` is not callable.
-        ValueError: for a `shortcut` other than "projection" or "both".
+        TypeError: if `fn` is not callable, or filters or size is not a whole number.
+        ValueError: for a `shortcut` other than "projection" or "both"; odd filters or filters below 2; size
+            below 2.
         ExerciseNotWritten: `fn` still raises NotImplementedError.
     """
     arguments.function("fn", fn, "your block function, e.g. fn=my_basic_block")
     arguments.choice("shortcut", shortcut, ("projection", "both"),
                      'option B alone, or "both" (your function takes shortcut="projection" or "zero_pad")')
-    filters = 2 * CHECK_FILTERS
+    filters, size = _width_and_size(filters, size, minimum_filters=2)
+    if filters % 2:
+        raise ValueError(f"filters must be an even number (the narrow input has filters // 2 channels); received "
+                         f"{filters}")
     both = shortcut == "both"
 
     def reference(x, filters, stride, name, shortcut="projection"):
@@ -320,10 +345,10 @@ def check_basic_block(fn, shortcut="projection"):
         return {"fn": fn, "reference_fn": reference, "kind": kind, "input_shape": input_shape,
                 "projection": projection, "kwargs": kwargs}
 
-    narrow = (CHECK_SIZE, CHECK_SIZE, CHECK_FILTERS)
+    narrow = (size, size, filters // 2)
     calls = [
         (None, call(narrow, 2, True), None),
-        ("with stride=1 and the same channels", call((CHECK_SIZE, CHECK_SIZE, filters), 1, False),
+        ("with stride=1 and the same channels", call((size, size, filters), 1, False),
          "with stride=1 and the input's channels too: the shortcut is x itself"),
         ("with stride=1 and new channels", call(narrow, 1, True),
          "with stride=1 and new channels too: the projection follows the channels"),
@@ -334,14 +359,15 @@ def check_basic_block(fn, shortcut="projection"):
              "with shortcut='zero_pad' too: option A subsamples x and appends zero channels, no weights"),
             ("with shortcut='zero_pad' and stride=1", call(narrow, 1, False, "zero_pad", kind=BASIC_A),
              "with shortcut='zero_pad' and stride=1 too: zero channels alone"),
-            ("with shortcut='zero_pad', filters=10 on 9x9x6", call((CHECK_SIZE + 1, CHECK_SIZE + 1, 6), 2, False,
-                                                                  "zero_pad", width=10, kind=BASIC_A),
-             "with filters=10 on a 9x9x6 input too: stride and padding follow the arguments"),
+            (f"with shortcut='zero_pad', filters={filters + 2} on {size + 1}x{size + 1}x{filters // 2 + 2}",
+             call((size + 1, size + 1, filters // 2 + 2), 2, False, "zero_pad", width=filters + 2, kind=BASIC_A),
+             f"with filters={filters + 2} on a {size + 1}x{size + 1}x{filters // 2 + 2} input too: stride and "
+             "padding follow the arguments"),
         ]
     return run_calls(calls, "basic block (options B and A)" if both else "basic block")
 
 
-def check_preact_block(fn):
+def check_preact_block(fn, filters=CHECK_FILTERS, size=CHECK_SIZE):
     """Check a learner's v2 pre-activation block against `resnet_widgets.models.preact_block`.
 
     keras.applications' layout (He et al. 2016, Fig. 4e; TF-slim's downsampling): BN and ReLU before the
@@ -353,28 +379,32 @@ def check_preact_block(fn):
 
     Args:
         fn: the learner's function (x, filters, stride=1, conv_shortcut=False, name="block") -> tensor.
+        filters, size: call it with this width instead, on inputs of side `size` (2 * filters, then 4 * filters
+            channels).
 
     Returns:
         CheckResult: `.passed`, `.problems`, `.notes`, `.facts`.
 
     Raises:
-        TypeError: if `fn` is not callable.
+        TypeError: if `fn` is not callable, or filters or size is not a whole number.
+        ValueError: filters below 1 or size below 2.
         ExerciseNotWritten: `fn` still raises NotImplementedError.
     """
     arguments.function("fn", fn, "your block function, e.g. fn=my_preact_block")
+    filters, size = _width_and_size(filters, size)
 
     def reference(x, filters, stride, conv_shortcut, name):
         return preact_block(x, filters, stride=stride, conv_shortcut=conv_shortcut, name=name)
 
     def call(channels, stride, conv_shortcut):
         return {"fn": fn, "reference_fn": reference, "kind": PREACT, "projection": conv_shortcut,
-                "input_shape": (CHECK_SIZE, CHECK_SIZE, channels),
-                "kwargs": {"filters": CHECK_FILTERS, "stride": stride, "conv_shortcut": conv_shortcut,
+                "input_shape": (size, size, channels),
+                "kwargs": {"filters": filters, "stride": stride, "conv_shortcut": conv_shortcut,
                            "name": CHECK_NAME}}
 
-    wide = EXPANSION * CHECK_FILTERS
+    wide = EXPANSION * filters
     return run_calls([
-        (None, call(2 * CHECK_FILTERS, 1, True), None),
+        (None, call(2 * filters, 1, True), None),
         ("with conv_shortcut=False", call(wide, 1, False),
          "with conv_shortcut=False too: the shortcut is x itself"),
         ("with stride=2 and conv_shortcut=False", call(wide, 2, False),

@@ -116,7 +116,7 @@ def _compare(fn, depth, block):
     return result
 
 
-def check_cifar_resnet(fn):
+def check_cifar_resnet(fn, depths=None):
     """Check a learner's `my_resnet(depth, block)` against `resnet_widgets.models.cifar_resnet`.
 
     The check calls fn(20, basic_block), fn(20, plain_block) and fn(14, basic_block) with the package's blocks,
@@ -125,17 +125,21 @@ def check_cifar_resnet(fn):
 
     Args:
         fn: the learner's function (depth, block) -> keras.Model, taking 28x28x1 images.
+        depths: None (the calls above), or other depths 6n + 2 to call it with, each with the basic block
+            (nbgrader's hidden tests).
 
     Returns:
         CheckResult.
 
     Raises:
-        TypeError: `fn` is not callable.
+        TypeError: `fn` is not callable; depths is not a tuple or list of whole numbers.
+        ValueError: depths is empty, or a depth is not 6n + 2 with n >= 1.
         ExerciseNotWritten: `fn` still raises NotImplementedError.
     """
     arguments.function("fn", fn, "your function, e.g. fn=my_resnet")
+    calls = CALLS if depths is None else tuple((depth, "basic") for depth in _depths(depths))
     result = CheckResult("CIFAR-style ResNet")
-    for index, (depth, block) in enumerate(CALLS):
+    for index, (depth, block) in enumerate(calls):
         verdict = _compare(fn, depth, block)
         result.problems += [f"{verdict.exercise}: {p}" for p in verdict.problems]
         result.notes += verdict.notes
@@ -143,12 +147,24 @@ def check_cifar_resnet(fn):
         if index == 0:
             result.structure = verdict.structure
         if not verdict.passed:
-            result.incomplete = verdict.incomplete or index < len(CALLS) - 1
+            result.incomplete = verdict.incomplete or index < len(calls) - 1
             return result
     return result
 
 
-def check_plain_block(fn):
+def _depths(depths):
+    if not isinstance(depths, (tuple, list)):
+        raise TypeError(f"depths must be a tuple of depths 6n + 2, e.g. (8, 26); received {type(depths).__name__}")
+    if not depths:
+        raise ValueError("depths must hold at least one depth 6n + 2, e.g. (8, 26); received an empty one")
+    for depth in depths:
+        arguments.whole_number("depths[...]", depth, minimum=8, meaning="a depth 6n + 2: 8, 14, 20, ...")
+        if (depth - 2) % 6:
+            raise ValueError(f"depths[...] must each be 6n + 2 (8, 14, 20, ...); received {depth}")
+    return tuple(int(depth) for depth in depths)
+
+
+def check_plain_block(fn, filters=8, size=8):
     """Check a learner's plain block (the basic block without its shortcut) against `models.plain_block`.
 
     The check calls fn(x, filters=8, stride=2, name="checked_block") on x of shape (None, 8, 8, 4), then with
@@ -156,20 +172,28 @@ def check_plain_block(fn):
 
     Args:
         fn: the learner's function (x, filters, stride=1, name="block") -> tensor.
+        filters, size: call it with this (even) width instead, on inputs of side `size` with filters // 2, then
+            filters channels (nbgrader's hidden tests).
 
     Returns:
         CheckResult.
 
     Raises:
-        TypeError: `fn` is not callable.
+        TypeError: `fn` is not callable; filters or size is not a whole number.
+        ValueError: odd filters or filters below 2; size below 2.
         ExerciseNotWritten: `fn` still raises NotImplementedError.
     """
     arguments.function("fn", fn, "your block function, e.g. fn=my_plain_block")
+    filters = arguments.whole_number("filters", filters, minimum=2, meaning="the width the check calls your block with")
+    size = arguments.whole_number("size", size, minimum=2, meaning="the height and width of the check's input")
+    if filters % 2:
+        raise ValueError(f"filters must be an even number (the first input has filters // 2 channels); received "
+                         f"{filters}")
     result = CheckResult("plain block")
-    for shape, stride in (((8, 8, 4), 2), ((8, 8, 8), 1)):
+    for shape, stride in (((size, size, filters // 2), 2), ((size, size, filters), 1)):
         inputs = keras.Input(shape)
         try:
-            output = fn(inputs, 8, stride=stride, name="checked_block")
+            output = fn(inputs, filters, stride=stride, name="checked_block")
         except NotImplementedError as error:
             frames = traceback.extract_tb(error.__traceback__)
             raise ExerciseNotWritten(frames[-1].name if frames else getattr(fn, "__name__", "your function")) \
@@ -181,7 +205,7 @@ def check_plain_block(fn):
             return result
         mine = keras.Model(inputs, output)
         ref_in = keras.Input(shape)
-        reference = keras.Model(ref_in, plain_block(ref_in, 8, stride=stride, name="checked_block"))
+        reference = keras.Model(ref_in, plain_block(ref_in, filters, stride=stride, name="checked_block"))
         set_fixed_weights(reference)
         adds = [layer.name for layer in mine.layers if isinstance(layer, keras.layers.Add)]
         if adds:

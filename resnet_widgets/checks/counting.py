@@ -178,6 +178,24 @@ MAC_STAGES = (
 )
 
 
+def _stages(stages):
+    """[(where, (channels_in, filters, blocks, side, stride)), ...] from stages written as MAC_STAGES is."""
+    if not isinstance(stages, (tuple, list)) or not stages:
+        raise TypeError("stages must be a non-empty tuple of (where, channels_in, filters, blocks, side, stride); "
+                        f"received {stages!r}")
+    checked = []
+    for index, stage in enumerate(stages):
+        if not isinstance(stage, (tuple, list)) or len(stage) != 6 or not isinstance(stage[0], str):
+            raise TypeError(f"stages[{index}] must be (where, channels_in, filters, blocks, side, stride); "
+                            f"received {stage!r}")
+        where, *numbers = stage
+        numbers = [arguments.whole_number(f"stages[{index}][{k + 1}]", value, minimum=1)
+                   for k, value in enumerate(numbers)]
+        arguments.choice(f"stages[{index}][5]", numbers[-1], (1, 2), "the stage's stride")
+        checked.append((where, tuple(numbers)))
+    return checked
+
+
 def stage_multiply_adds(channels_in, filters, blocks, side, stride):
     """The reference: a v1 stage's convolution multiply-adds, block by block as `models.blocks` builds them."""
     first = bottleneck_cost(channels_in, filters, side, stride=stride, projection=True).macs
@@ -242,7 +260,7 @@ MAC_MISTAKES = (
 )
 
 
-def check_stage_multiply_adds(fn):
+def check_stage_multiply_adds(fn, stages=MAC_STAGES):
     """Check a learner's count of a v1 stage's convolution multiply-adds against a layer-by-layer count.
 
     The check calls `fn(channels_in, filters, blocks, side, stride)` for six stages (`MAC_STAGES`): four of
@@ -252,17 +270,20 @@ def check_stage_multiply_adds(fn):
 
     Args:
         fn: the learner's function (channels_in, filters, blocks, side, stride) -> int.
+        stages: the stages to call it with, as `MAC_STAGES` writes them: (where, channels_in, filters, blocks,
+            side, stride); others in nbgrader's hidden tests.
 
     Returns:
         CheckResult: `.passed`, `.problems` (the stages that differ, and the likely mistake), `.facts`.
 
     Raises:
-        TypeError: if `fn` is not callable.
+        TypeError: if `fn` is not callable, or `stages` is not a non-empty tuple of such entries.
+        ValueError: a stage's number is out of range (stride other than 1 or 2, a count below 1).
         ExerciseNotWritten: `fn` still raises NotImplementedError.
     """
     arguments.function("fn", fn, "your counting function, e.g. fn=my_stage_multiply_adds")
     return _compare_counts(
-        fn, "stage multiply-adds", [(where, args) for where, *args in MAC_STAGES], stage_multiply_adds,
+        fn, "stage multiply-adds", _stages(stages), stage_multiply_adds,
         MAC_MISTAKES, "a multiply-add count", "multiply-adds",
         "Count one block layer by layer first (sections 2 and 3): a k x k convolution from c_in to c_out channels "
         "computes k²·c_in·c_out multiply-adds at each of the s² positions of its output.")

@@ -17,14 +17,18 @@ import functools
 
 import numpy as np
 
+from .. import arguments
 from .verdict import CheckResult, ExerciseNotWritten
 
 ROWS, COLUMNS, CHANNELS = 3, 4, 5
 TOLERANCE = 1e-4
 
 
-def _fixed_inputs():
-    rng = np.random.default_rng(2017)
+SEED = 2017  # the fixed inputs of the check the notebook shows; nbgrader's hidden test draws others
+
+
+def _fixed_inputs(seed=SEED):
+    rng = np.random.default_rng(seed)
     activations = np.maximum(rng.normal(size=(ROWS, COLUMNS, CHANNELS)), 0).astype("float32")  # after a ReLU
     gradients = rng.normal(size=(ROWS, COLUMNS, CHANNELS)).astype("float32")
     return activations, gradients
@@ -65,7 +69,7 @@ def _mistakes(a, g):
     ]
 
 
-def check_grad_cam_weighting(weighting, target=None) -> CheckResult:
+def check_grad_cam_weighting(weighting, target=None, seed=SEED) -> CheckResult:
     """Check a learner's Grad-CAM weighting step: `weighting(activations, gradients) -> heatmap`.
 
     With `target` (notebook 09's exercise), once the weighting passes, the learner's choice of layer and score
@@ -76,12 +80,15 @@ def check_grad_cam_weighting(weighting, target=None) -> CheckResult:
         weighting: a function of two (h, w, k) numpy arrays (one image) returning the (h, w) map of eq. 2,
             before any division by its maximum (a map divided by its maximum passes, with a note).
         target: None, or a function (model) -> keras.Model(model.input, [activations, scores]).
+        seed: the seed of the fixed activations and gradients (another in nbgrader's hidden test, so that an
+            answer fitted to the visible inputs does not pass).
 
     Returns:
         CheckResult.
 
     Raises:
-        TypeError: `weighting` (or `target`, when given) is not callable.
+        TypeError: `weighting` (or `target`, when given) is not callable; seed is not a whole number.
+        ValueError: seed is negative.
         ExerciseNotWritten: `weighting` still raises NotImplementedError (a student copy).
     """
     if not callable(weighting):
@@ -89,16 +96,17 @@ def check_grad_cam_weighting(weighting, target=None) -> CheckResult:
     if target is not None and not callable(target):
         raise TypeError(f"target must be None or a function (model) -> keras.Model with outputs [A, y]; "
                         f"received {target!r}")
+    seed = arguments.whole_number("seed", seed, minimum=0, meaning="the seed of the check's fixed inputs")
     result = _check_weighting(weighting, "Grad-CAM weighting (eq. 1 and 2)" if target is None
-                              else "Grad-CAM: weighting, layer and score")
+                              else "Grad-CAM: weighting, layer and score", seed)
     if target is not None and result.passed:
         check_grad_cam_target(target, result)
     return result
 
 
-def _check_weighting(weighting, exercise):
+def _check_weighting(weighting, exercise, seed=SEED):
     result = CheckResult(exercise)
-    a, g = _fixed_inputs()
+    a, g = _fixed_inputs(seed)
     expected = reference_weighting(a, g)
     try:
         answer = weighting(a.copy(), g.copy())

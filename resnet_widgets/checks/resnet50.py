@@ -125,6 +125,62 @@ def check_resnet50(model):
         release_memory()  # the networks this check built are gone: their memory goes back too (memory.py)
 
 
+def check_resnet50_arguments(fn, input_shape=(64, 64, 3), classes=10):
+    """Check that a learner's `my_resnet50(input_shape, classes)` follows its arguments (nbgrader's hidden test).
+
+    `check_resnet50` calls the function with its defaults (224x224x3, 1000 classes); a network that ignores its
+    arguments passes it. This check calls `fn(input_shape=input_shape, classes=classes)` and compares the model's
+    input shape, output shape and parameter count with ResNet50's for those arguments (only the head's Dense
+    layer depends on `classes`; no weights depend on the input side).
+
+    Args:
+        fn: the learner's function (input_shape=(224, 224, 3), classes=1000) -> keras.Model.
+        input_shape: (side, side, channels), each side at least 32 (ResNet50 halves it five times).
+        classes: the number of classes, at least 1.
+
+    Returns:
+        CheckResult.
+
+    Raises:
+        TypeError: `fn` is not callable; input_shape is not a tuple of 3 whole numbers; classes not a whole number.
+        ValueError: a side below 32, channels below 1 or classes below 1.
+        ExerciseNotWritten: the learner's function still raises NotImplementedError.
+    """
+    arguments.function("fn", fn, "your my_resnet50 function")
+    if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
+        raise TypeError(f"input_shape must be a tuple (side, side, channels); received {input_shape!r}")
+    input_shape = (arguments.whole_number("input_shape[0]", input_shape[0], minimum=32, meaning="the height"),
+                   arguments.whole_number("input_shape[1]", input_shape[1], minimum=32, meaning="the width"),
+                   arguments.whole_number("input_shape[2]", input_shape[2], minimum=1, meaning="the channels"))
+    classes = arguments.whole_number("classes", classes, minimum=1, meaning="the number of classes")
+    result = CheckResult("ResNet50")
+    call = f"{getattr(fn, '__name__', 'fn')}(input_shape={input_shape}, classes={classes})"
+
+    def built():
+        return fn(input_shape=input_shape, classes=classes)
+
+    built.__name__ = getattr(fn, "__name__", "fn")
+    try:
+        model, problem = _learner_model(built)
+        if problem:
+            result.problems.append(f"{call}: {problem}")
+            return result
+        if tuple(model.input_shape[1:]) != input_shape:
+            result.problems.append(f"{call} takes inputs of shape {model.input_shape}: keras.Input should use the "
+                                   "`input_shape` argument, not a fixed shape.")
+        if model.output_shape[-1] != classes:
+            result.problems.append(f"{call} outputs {model.output_shape[-1]} classes: the Dense head should use the "
+                                   "`classes` argument, not a fixed 1000.")
+        features = 2048  # conv5's channels, the head's inputs
+        expected = RESNET50_PARAMETERS + (features + 1) * (classes - 1000)
+        if not result.problems and model.count_params() != expected:
+            result.problems.append(f"{call} has {model.count_params():,} parameters; ResNet50 with {classes} classes "
+                                   f"has {expected:,}.")
+        return result
+    finally:
+        release_memory()
+
+
 def _check(model):
     result = CheckResult("ResNet50")
     model, problem = _learner_model(model)

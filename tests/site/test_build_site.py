@@ -70,6 +70,8 @@ def test_the_student_copies_leave_out_solutions_and_outputs(tmp_path):
     course = tmp_path / "course"
     course.mkdir()
     solved = nbformat.v4.new_code_cell("def f():\n    ### BEGIN SOLUTION\n    return 42\n    ### END SOLUTION")
+    solved.metadata["nbgrader"] = {"grade": False, "grade_id": "answer_f", "locked": False, "schema_version": 3,
+                                   "solution": True, "task": False}  # an exercise, as nbgrader releases it
     notebook(course / "02_block.ipynb", [solved], [[nbformat.v4.new_output("stream", text="42")]])
     notebook(course / "00_start.ipynb", [nbformat.v4.new_code_cell("print(1)")])
     source = tmp_path / "source"

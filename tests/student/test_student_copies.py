@@ -1,12 +1,13 @@
 """Student copies guide, they don't crash: "Run All" stops at the first exercise's check, with one friendly line.
 
-Every notebook of the course is copied by scripts/make_student_notebooks.py (what `make student` runs). Each copy
+Every notebook of the course is released by scripts/make_student_notebooks.py (what `make student` runs: nbgrader's
+generate_assignment, one assignment per notebook). Each copy
 is then run the way JupyterLab's "Run All" runs it (nbclient: cell after cell, stopping at the first error):
 - a copy with exercises must run every cell before its first exercise's check, and stop *at* that check with
   `ExerciseNotWritten`, shown as one line (IPython's `_render_traceback_`), no traceback, no stderr;
 - a copy without exercises (00, 07, 08) must be the course notebook's code unchanged.
 Then the solutions are filled back into each copy, which must give back the course notebook's code exactly, cell
-by cell. Such a copy, and a copy without exercises, differ from the course notebook only in having no outputs,
+by cell, but for the hidden tests, which nbgrader leaves out of the checks. Such a copy, and a copy without exercises, differ from the course notebook only in having no outputs,
 so the run that proves they run to the end is `make test`'s one run of each course notebook, in JupyterLab
 (tests/ui/course_notebooks.py), which also compares the checked outputs. (Executing them a second time here
 doubled those notebooks' share of CI's time and could find nothing more: a run of a notebook without outputs only
@@ -26,7 +27,8 @@ from ..scripts import load_script
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 NOTEBOOKS = sorted(p.name for p in COURSE.glob("[0-9][0-9]*_*.ipynb"))  # 01a, 01b and 06b too
-CHECK_CALL = re.compile(r"^\s*(print\()?check_\w+\(", re.M)
+CHECK_CALL = re.compile(r"^\s*(print\(|verdict = )?check_\w+\(", re.M)
+HIDDEN_TESTS = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS\n.*?^[ \t]*### END HIDDEN TESTS\n", re.M | re.S)
 
 
 script = load_script("make_student_notebooks")
@@ -115,7 +117,7 @@ def test_filling_the_solutions_back_gives_the_course_notebook(name, copies):
     assert [c.cell_type for c in copy.cells] == [c.cell_type for c in course.cells]
     for mine, theirs in zip(copy.cells, course.cells):
         if mine.cell_type == "code":
-            assert restore_solutions(mine.source, theirs.source) == theirs.source
+            assert restore_solutions(mine.source, theirs.source) == HIDDEN_TESTS.sub("", theirs.source)
             assert mine.outputs == [] and mine.execution_count is None
         else:
             assert mine.source == theirs.source  # answers and hints stay in the copy
