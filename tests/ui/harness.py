@@ -34,16 +34,23 @@ CHROMIUM_ARGS = [
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
-# Settings the server starts with: no news toast, no update check (both would cover screenshots or
-# reach the network).
-# Notebook windowing off: every cell stays in the DOM, so tests can find outputs scrolled out of view.
-_LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-}
+# Settings the server starts with: the learner's own (binder/overrides.json, which `make lab` and Binder install:
+# no news toast, no update check, a notebook's kernel shut down with its tab), so every browser test drives the
+# JupyterLab a learner gets. On top, for tests only: notebook windowing off, so every cell stays in the DOM and
+# tests can find outputs scrolled out of view.
+LEARNER_OVERRIDES = Path(__file__).resolve().parents[2] / "binder" / "overrides.json"
+
+
+def _lab_settings():
+    settings = {}
+    for plugin, values in json.loads(LEARNER_OVERRIDES.read_text()).items():
+        package, name = plugin.split(":")  # "@jupyterlab/notebook-extension:tracker" -> a user-settings file
+        settings[f"{package}/{name}.jupyterlab-settings"] = dict(values)
+    settings.setdefault("@jupyterlab/notebook-extension/tracker.jupyterlab-settings", {})["windowingMode"] = "none"
+    return settings
+
+
+_LAB_SETTINGS = _lab_settings()
 
 
 @dataclass

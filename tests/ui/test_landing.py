@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 
 import nbformat
@@ -171,3 +172,33 @@ def test_a_freshly_executed_diagram_notebook_is_unchanged_by_open_and_save(make_
         shut_down_kernels(make_lab)
     saved = (make_lab.root_dir / name).read_bytes()
     assert saved == original, first_changed_line(original, saved)
+
+
+DEBUGGER_CANCELLED = "Could not restore the debugger state: Canceled future for debug_request"
+
+
+def _kernel_ids(server):
+    with urllib.request.urlopen(f"{server.url}api/kernels?token={server.token}", timeout=30) as response:
+        return {kernel["id"] for kernel in json.load(response)}
+
+
+def test_closing_a_notebooks_tab_shuts_its_kernel_down(make_lab, browser):
+    # Binder gives a learner 2 GB for everything; a kernel left running by the notebook before would take most
+    # of it (docs/BENCHMARKS.md, memory per notebook). binder/overrides.json sets kernelShutdown, and the
+    # harness starts JupyterLab with the learner's overrides, so this is the JupyterLab a learner gets.
+    page = new_page(browser)
+    try:
+        open_notebook(page, make_lab, "01a_residual_learning.ipynb", timeout=120)
+        kernel = page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.id")
+        assert kernel in _kernel_ids(make_lab)
+        page.evaluate("() => window.jupyterapp.shell.currentWidget.close()")
+        deadline = time.monotonic() + 60
+        while kernel in _kernel_ids(make_lab) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert kernel not in _kernel_ids(make_lab), "the kernel kept running after its notebook's tab was closed"
+        # JupyterLab's debugger asks the kernel for its state when a notebook opens; a kernel shut down before
+        # the reply cancels that request, and the debugger logs it (nothing a learner sees).
+        assert_no_browser_errors(page, expected=(OPENING_RACE, DEBUGGER_CANCELLED))
+    finally:
+        page.context.close()
+        shut_down_kernels(make_lab)
