@@ -4,11 +4,12 @@
 # Each step names the documentation it follows; docs/INSTRUCTORS.md says why each value is what it is.
 set -euo pipefail
 
-ADMIN="${ADMIN:?set ADMIN to the instructor's user name}"
+ADMIN="${ADMIN:?set ADMIN to the instructor user name}"
 REPO="${REPO:-resnet-lab/resnet-lab}"  # the GitHub repository the class uses
 REF="${REF:-main}"
 CHECKOUT=/opt/resnet-lab               # read by jupyterhub_config.d/resnet_lab.py
-USER_ENV=/opt/tljh/user                # TLJH's user environment (https://tljh.jupyter.org/en/latest/topic/three-environments.html)
+# TLJH's user environment: https://tljh.jupyter.org/en/latest/topic/three-environments.html
+USER_ENV=/opt/tljh/user
 
 # 1. TLJH, with the learner's lock installed into the users' environment at install time. TLJH stops if the lock
 #    does not install (the lock is tested on Python 3.11 only).
@@ -47,7 +48,8 @@ tljh-config set services.cull.max_age 0
 #    https://nbgrader.readthedocs.io/en/stable/user_guide/managing_assignment_files.html#setting-up-the-exchange
 mkdir -p /usr/local/share/nbgrader/exchange
 chmod ugo+rw /usr/local/share/nbgrader/exchange
-printf 'c = get_config()  # noqa: F821\nc.CourseDirectory.course_id = "resnet-lab"\n' > "$USER_ENV/etc/jupyter/nbgrader_config.py"
+printf 'c = get_config()  # noqa: F821\nc.CourseDirectory.course_id = "resnet-lab"\n' \
+  > "$USER_ENV/etc/jupyter/nbgrader_config.py"
 
 # 7. The servers' environment (binder/start's memory and thread settings, the shared GPU's settings), loaded by the
 #    hub after tljh-config's settings. https://tljh.jupyter.org/en/latest/topic/escape-hatch.html

@@ -16,7 +16,7 @@ START = (CHECKOUT / "binder" / "start").read_text()
 
 environment = dict(re.findall(r"^export (\w+)=(\S+)$", START, re.M))
 # Every learner's kernels share the machine's GPU, if it has one. JAX takes 75 % of a GPU at its first operation
-# and TensorFlow all of it, so the first kernel would leave none to the others: allocate on demand instead.
+# and TensorFlow nearly all of it, so the first kernel would leave none to the others: allocate on demand instead.
 # https://docs.jax.dev/en/latest/gpu_memory_allocation.html and https://www.tensorflow.org/guide/gpu
 environment["XLA_PYTHON_CLIENT_PREALLOCATE"] = "false"
 environment["TF_FORCE_GPU_ALLOW_GROWTH"] = "true"
