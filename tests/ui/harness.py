@@ -295,6 +295,10 @@ def kernel_run(page, code: str, timeout: float = 30) -> str:
     Raises:
         AssertionError: the code raised in the kernel, or did not finish within ``timeout`` seconds.
     """
+    # ipykernel sends printed text from its IO thread: on a loaded machine it can reach the browser after the
+    # reply that ends the request, and this read would come back empty (seen at load 7). Flushing blocks until
+    # the text is sent, so it arrives before the reply.
+    code = f"{code}\nimport sys as _ui_sys\n_ui_sys.stdout.flush()"
     result = page.evaluate(
         f"""async ([code, timeoutMs]) => {{
             const kernel = {_PANEL_JS}.sessionContext.session.kernel;
