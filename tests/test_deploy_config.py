@@ -119,7 +119,6 @@ def test_z2jh_culls_idle_servers_and_pulls_the_course_with_nbgitpuller(z2jh):
     assert command[0] == "gitpuller" and command[1].startswith("https://") and len(command) == 4
 
 
-@pytest.mark.xfail(strict=True, reason="open: the learner's lock (the image's packages) does not pin nbgitpuller yet")
 def test_the_image_that_z2jh_pulls_the_course_with_has_nbgitpuller():
     assert re.search(r"^nbgitpuller==", (ROOT / "binder" / "requirements.txt").read_text(), re.M)
 
