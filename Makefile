@@ -17,8 +17,8 @@ SITE_JS_CACHE := $(VENV)/share/resnet-lab-site-js
 SITE_STAMP := $(VENV)/.site-js-packed
 PYTEST := $(PY) -m pytest
 # Two workers match CI's two cores; notebooks stay on one worker each (their cells share a kernel). Files go out in
-# collection order, tests/ui's course notebooks first: xdist's default hands out files with the most tests first,
-# which left the four live runs (one test each, 29 worker-minutes) to the end, one worker idle beside the last one.
+# collection order, where the root conftest puts the course's notebooks first: xdist's default hands out the files
+# with the most tests first, which left the four live runs (one test each, 29 worker-minutes) to the end.
 XDIST  ?= -n 2 --dist loadfile --no-loadscope-reorder
 
 .PHONY: lab test test-jax test-notebooks setup setup-lab site-setup site student notebooks benchmarks clean

@@ -48,6 +48,17 @@ def pytest_make_collect_report(collector):
         _fail_skip(report, "collection")
 
 
+# The course's notebooks in JupyterLab (tests/ui/test_course_notebooks_*.py: 01b alone takes about 10 worker-minutes)
+# go first. pytest collects tests/ui inside tests/, so in collection order they came last, and the run ended with
+# one worker on the last notebook beside an idle one. `make test` hands files out in this order
+# (--no-loadscope-reorder): each worker takes a long notebook first, and the short tests fill in behind.
+RUN_FIRST = "test_course_notebooks_"
+
+
+def pytest_collection_modifyitems(session, config, items):
+    items.sort(key=lambda item: not item.path.name.startswith(RUN_FIRST))  # a stable sort: the rest keeps its order
+
+
 def _skip_reason(report):
     reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else str(report.longrepr)
     return reason.removeprefix("Skipped: ").strip()
