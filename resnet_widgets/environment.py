@@ -3,6 +3,7 @@
 Everything here is a plain function returning data, so the notebook shows it and tests can call it.
 """
 
+import contextlib
 import importlib.metadata
 import os
 import platform
@@ -95,3 +96,19 @@ def format_report(report):
         "Packages       " + ", ".join(f"{k} {v}" for k, v in report["packages"].items()),
     ]
     return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def environment_variables(values):
+    """Set the environment variables in `values` (name -> str) inside the block, then put back what was there
+    (a variable that was unset is unset again), even when the block raises."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

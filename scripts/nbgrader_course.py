@@ -28,13 +28,14 @@ as its plain text, nbgrader's partial credit (`resnet_widgets.checks.verdict`).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import sys
 from pathlib import Path
 
 from traitlets.config import Config
+
+from resnet_widgets.environment import environment_variables
 
 # The line a learner replaces: it stands where the solution was, at the solution's indentation.
 PLACEHOLDER = ('raise NotImplementedError("Exercise: replace this line with your code (the instructions are above), '
@@ -129,19 +130,9 @@ def stage_assignments(course: Path | str, root: Path | str, notebooks=None) -> l
     return ids
 
 
-@contextlib.contextmanager
 def grading_environment():
     """Set `GRADING_ENVIRONMENT` for the kernels nbgrader starts inside the block; restore it after."""
-    before = {name: os.environ.get(name) for name in GRADING_ENVIRONMENT}
-    os.environ.update(GRADING_ENVIRONMENT)
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    return environment_variables(GRADING_ENVIRONMENT)
 
 
 def checked(result: dict, step: str) -> dict:

@@ -19,6 +19,7 @@ import keras
 import numpy as np
 
 from ..data import augmentation_layers, load_dataset
+from ..environment import environment_variables
 from ..models import resnet
 from .course_resnet import COURSE_RESNET_CLASSES, COURSE_RESNET_IMAGE_SIZE, course_resnet_architecture
 
@@ -46,18 +47,10 @@ SHORT_RUN = {"epochs": 2, "first_steps": 8}
 def _committed_subset_only():
     """Make load_dataset skip Debian's copy, the Keras cache and downloads (the locations' documented
     environment variables), so that it reads the subset committed under datasets/."""
-    saved = {key: os.environ.get(key) for key in ("RESNET_LAB_FASHION_MNIST_DIR", "RESNET_LAB_OFFLINE")}
     with tempfile.TemporaryDirectory(prefix="resnet-lab-subset-") as empty:
-        os.environ["RESNET_LAB_FASHION_MNIST_DIR"] = os.path.join(empty, "no-debian-copy")
-        os.environ["RESNET_LAB_OFFLINE"] = "1"
-        try:
+        subset_only = {"RESNET_LAB_FASHION_MNIST_DIR": os.path.join(empty, "no-debian-copy"), "RESNET_LAB_OFFLINE": "1"}
+        with environment_variables(subset_only):
             yield empty
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
 
 
 def pretraining_data():
