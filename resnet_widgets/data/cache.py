@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io import fsync_folder, remove_stale_temporaries, temporary_sibling
+from ..io import remove_stale_temporaries, replace_atomically
 
 CACHE_FORMAT = 1  # bump when the layout or the decoding changes, so old caches are not reused
 _META = "__meta__"
@@ -42,20 +42,14 @@ def write_cache(path, arrays, meta):
     Raises:
         Whatever the write raises (disk full...), after removing the temporary file.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(path, "tmp")
-    temporary = temporary_sibling(path, "tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            np.savez(handle, **arrays, **{_META: np.array(json.dumps({"format": CACHE_FORMAT, **meta}))})
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    fsync_folder(path.parent)
+    stored = {**arrays, _META: np.array(json.dumps({"format": CACHE_FORMAT, **meta}))}
+
+    def write(temporary):
+        with open(temporary, "wb") as handle:  # a handle: given a name, np.savez would add ".npz" to it
+            np.savez(handle, **stored)
+
+    replace_atomically(path, write, suffix="tmp")
 
 
 def read_cache(path):

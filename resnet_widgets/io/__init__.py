@@ -15,7 +15,7 @@ Environment variables, read at call time (so a test or a workshop machine can mo
     RESNET_LAB_NETWORK_TIMEOUT  seconds a connection may stay silent before it is given up (default 60)
 """
 
-from .atomic import fsync_folder, remove_stale_temporaries, temporary_sibling, write_atomically
+from .atomic import fsync_folder, remove_stale_temporaries, replace_atomically, temporary_sibling, write_atomically
 from .cache import CACHE_VARIABLE, OFFLINE_VARIABLE, cache_file, cache_root, keras_cache_dirs, offline
 from .download import DownloadError, fetch
 from .hashing import file_digest
@@ -36,6 +36,7 @@ __all__ = [
     "network_timeout",
     "offline",
     "remove_stale_temporaries",
+    "replace_atomically",
     "temporary_sibling",
     "unreachable_reason",
     "write_atomically",

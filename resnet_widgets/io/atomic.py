@@ -44,26 +44,45 @@ def fsync_folder(folder):
         os.close(descriptor)
 
 
-def write_atomically(path, data):
-    """Write `data` (bytes, or str as UTF-8) to `path` so that `path` is the old file or the new one, never half.
+def replace_atomically(path, write, suffix="part", before_replace=None):
+    """Create or replace `path` so that it is the old file or the new one, never half: the one way files are written.
 
-    The data go to a temporary sibling, which is flushed to disk and then renamed over `path`; on any error
-    the temporary is removed and `path` is left as it was.
+    `write(temporary)` fills a temporary sibling of `path` (named by `temporary_sibling(path, suffix)`), which is
+    then flushed to disk and renamed over `path`; on any error the temporary is removed and `path` is left as it
+    was. Callers whose writer picks a format from the name (Keras' `.keras`, `.weights.h5`) end `suffix` with
+    `path`'s own suffixes.
+
+    Args:
+        path: the final file (its folder is created when needed).
+        write: a callable that writes the whole file to the path it is given.
+        suffix: the end of the temporary's name, which `remove_stale_temporaries(path, suffix)` looks for.
+        before_replace: None, or a callable (temporary, path) run when the temporary is complete, just before
+            the rename (the kill-and-resume test kills the process there).
+
+    Returns:
+        `path`, as a Path.
     """
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    temporary = temporary_sibling(path, "part")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = temporary_sibling(path, suffix)
     try:
-        with open(temporary, "wb") as file:
-            file.write(payload)
-            file.flush()
+        write(temporary)
+        with open(temporary, "rb") as file:
             os.fsync(file.fileno())
+        if before_replace is not None:
+            before_replace(temporary, path)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     fsync_folder(path.parent)
     return path
+
+
+def write_atomically(path, data):
+    """Write `data` (bytes, or str as UTF-8) to `path` through `replace_atomically`."""
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    return replace_atomically(path, lambda temporary: Path(temporary).write_bytes(payload))
 
 
 def _process_alive(pid):

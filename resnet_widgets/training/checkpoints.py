@@ -25,6 +25,7 @@ from pathlib import Path
 import keras
 
 from .. import arguments, keras_internals
+from ..io import replace_atomically
 
 RECORD = "backup.json"
 MODES = ("auto", "min", "max")
@@ -62,20 +63,12 @@ def _read_json_record(path, what, recover):
 
 
 def _write_atomically(path, write):
-    """Call write(temporary_path), then rename the result to `path`; on failure remove the temporary file."""
+    """Call write(temporary_path), then rename the result to `path` (io.replace_atomically); the temporary ends
+    in `.partial` and `path`'s own suffixes, from which Keras picks the format."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    suffix = "".join(path.suffixes) or ".tmp"  # Keras picks the format from the suffix: keep it
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial{suffix}")
-    try:
-        write(temporary)
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
-        before_replace(temporary, path)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    # before_replace is looked up at each call, so that a test can replace the module's function.
+    replace_atomically(path, write, suffix="partial" + "".join(path.suffixes),
+                       before_replace=lambda temporary, final: before_replace(temporary, final))
 
 
 def before_replace(temporary, final):

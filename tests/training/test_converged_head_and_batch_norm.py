@@ -77,6 +77,29 @@ def test_recalibration_sets_the_moving_statistics_to_the_data_and_leaves_learnt_
         np.testing.assert_array_equal(before, np.asarray(after))
 
 
+def test_recalibrating_in_uneven_batches_gives_the_statistics_of_all_the_images():
+    # 250 rows in batches of 64 (64, 64, 64, 58): the pooled mean and variance are those of all 250 rows, not
+    # the last batch's and not an unweighted average of the four batches' variances.
+    x = np.random.default_rng(1).normal(0.0, 1.0, (250, 4)).astype("float32")
+    x[:64] += 5.0  # the first batch far from the others: a pooling that drops the means' spread is off by ~5
+    model = small_net()
+    assert recalibrate_batch_norm(model, x, batch_size=64) == 1
+    hidden = keras.ops.convert_to_numpy(model.layers[0](x))
+    bn = batch_norm_layers(model)[0]
+    np.testing.assert_allclose(np.asarray(bn.moving_mean), hidden.mean(axis=0), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(np.asarray(bn.moving_variance), hidden.var(axis=0), rtol=1e-3, atol=1e-4)
+
+
+def test_recalibration_names_a_bad_batch_size_or_empty_images():
+    model = small_net()
+    with pytest.raises(ValueError, match="batch_size"):
+        recalibrate_batch_norm(model, np.ones((8, 4), "float32"), batch_size=0)
+    with pytest.raises(TypeError, match="batch_size"):
+        recalibrate_batch_norm(model, np.ones((8, 4), "float32"), batch_size=2.5)
+    with pytest.raises(ValueError, match="images must hold at least one image"):
+        recalibrate_batch_norm(model, np.ones((0, 4), "float32"))
+
+
 def test_a_frozen_bn_layer_is_left_as_it_is():
     model = small_net()
     batch_norm_layers(model)[0].trainable = False
