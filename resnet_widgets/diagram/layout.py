@@ -352,6 +352,12 @@ def diagram_scene(graph: dict) -> dict:
                     else builder.layer_item(child)
                     for child in node["children"]
                 ]  # fmt: skip
+            elif all(layer["type"] == "InputLayer" for layer in node["children"]):
+                # A model that starts with its first block (one block, a stage) has a stem of inputs only: a
+                # section box would show no layer at all, so the inputs stand in the column as they are.
+                items = [builder.layer_item(layer) for layer in node["children"]]
+                columns.append(_column(node["name"], "input", _subtitle(node), CLOSED_W, items))
+                continue
             else:
                 items = [builder.section_item(node)]
             columns.append(_column(node["name"], node["name"], _subtitle(node), CLOSED_W, items))

@@ -204,3 +204,19 @@ def test_numbers_are_written_for_learners_and_coordinates_as_javascript_does():
     assert format_shape([None, None, None, 3]) == "?×?×3"
     written = [num(v) for v in (70.0, 3.5, -0.0, 0.1 + 0.2, 12345.25)]
     assert written == ["70", "3.5", "0", "0.30000000000000004", "12345.25"]
+
+
+def test_a_model_that_starts_with_its_block_shows_its_input_not_an_empty_stem_box():
+    # The learner's identity block as a model: nothing runs before the block, so the stem holds the input only.
+    # As a section its box showed a title and no layer (the reviewer's "empty stem box").
+    x = keras.Input((8, 8, 16), name="block_input")
+    h = layers.BatchNormalization(name="b_1_bn")(layers.Conv2D(16, 3, padding="same", name="b_1_conv")(x))
+    out = layers.Activation("relu", name="b_out")(layers.Add(name="b_add")([x, h]))
+    scene = diagram_scene(model_graph(keras.Model(x, out, name="one_block")))
+    first = scene["columns"][0]
+    assert [(item["kind"], item["name"]) for item in first["items"]] == [("layer", "block_input")]
+    assert "input" in texts(first["marks"]) and "stem" not in texts(first["marks"])
+    assert [item["kind"] for item in scene["columns"][1]["items"]] == ["block"]
+    # A real stem (ResNet50's conv1 and pool) stays a section with its layers in words.
+    resnet = diagram_scene(model_graph(ResNet50(weights=None, input_shape=(64, 64, 3))))
+    assert [item["kind"] for item in resnet["columns"][0]["items"]] == ["section"]
