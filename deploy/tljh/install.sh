@@ -33,10 +33,10 @@ mkdir -p "$USER_ENV/share/jupyter/lab/settings" "$USER_ENV/etc/jupyter/jupyter_s
 cp "$CHECKOUT/binder/overrides.json" "$USER_ENV/share/jupyter/lab/settings/overrides.json"
 cp "$CHECKOUT/binder/jupyter_server_config.json" "$USER_ENV/etc/jupyter/jupyter_server_config.d/resnet_lab_binder.json"
 
-# 4. Limits per learner, from the measured peaks (docs/BENCHMARKS.md, "Memory per notebook"): 3.5 GiB (07 peaks at
-#    3,139 MiB in fast mode, 2026-12-06) and 2 cores.
+# 4. Limits per learner, from the measured peaks (docs/BENCHMARKS.md, "Memory per notebook"): 2 GiB (the largest
+#    fast-mode peak is 01b's, 1,855 MiB, 2026-12-06) and 2 cores.
 #    https://tljh.jupyter.org/en/latest/topic/tljh-config.html#tljh-set-user-limits
-tljh-config set limits.memory 3584M
+tljh-config set limits.memory 2G
 tljh-config set limits.cpu 2
 
 # 5. jupyterhub-idle-culler (installed and on by default in TLJH): servers idle for an hour stop; active ones never.
