@@ -1,6 +1,7 @@
 """The environment check of 00_start_here: versions, accelerator, network, and where weights come from.
 
-Everything here is a plain function returning data, so the notebook shows it and tests can call it.
+Everything here is a plain function returning data, so the notebook shows it and tests can call it, except
+`environment_variables`, the one way the package and its scripts set environment variables for a block.
 """
 
 import contextlib

@@ -8,7 +8,6 @@ fails to load (disk damage, a foreign file) is deleted and rebuilt, never truste
 
 import hashlib
 import json
-import os
 import zipfile
 from pathlib import Path
 

@@ -346,6 +346,7 @@ def diagram_scene(graph: dict) -> dict:
             ))  # fmt: skip
     else:
         for node in graph["children"]:
+            title = node["name"]
             if node["kind"] == "stage":
                 items = [
                     builder.block_item(child, node["name"]) if child["kind"] == "block"
@@ -355,12 +356,10 @@ def diagram_scene(graph: dict) -> dict:
             elif all(layer["type"] == "InputLayer" for layer in node["children"]):
                 # A model that starts with its first block (one block, a stage) has a stem of inputs only: a
                 # section box would show no layer at all, so the inputs stand in the column as they are.
-                items = [builder.layer_item(layer) for layer in node["children"]]
-                columns.append(_column(node["name"], "input", _subtitle(node), CLOSED_W, items))
-                continue
+                items, title = [builder.layer_item(layer) for layer in node["children"]], "input"
             else:
                 items = [builder.section_item(node)]
-            columns.append(_column(node["name"], node["name"], _subtitle(node), CLOSED_W, items))
+            columns.append(_column(node["name"], title, _subtitle(node), CLOSED_W, items))
     scene = {
         "format": SCENE_FORMAT,
         "name": graph["name"],

@@ -12,11 +12,10 @@ a file is used only when it is already cached.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from dataclasses import dataclass
 
 from ..data import DownloadError, load_dataset
+from ..environment import environment_variables
 from ..io import OFFLINE_VARIABLE, offline
 from ..models import WeightsUnavailableError
 from ..models.weights import cache_path, fetch_imagenet_weights, imagenet_weights_file
@@ -56,20 +55,9 @@ class LabInputs:
         return "\n".join(lines)
 
 
-@contextlib.contextmanager
 def _no_downloads(active):
     """Within the block, the io layer refuses every download (RESNET_LAB_OFFLINE) and serves cached files only."""
-    saved = os.environ.get(OFFLINE_VARIABLE)
-    if active:
-        os.environ[OFFLINE_VARIABLE] = "1"
-    try:
-        yield
-    finally:
-        if active:
-            if saved is None:
-                os.environ.pop(OFFLINE_VARIABLE, None)
-            else:
-                os.environ[OFFLINE_VARIABLE] = saved
+    return environment_variables({OFFLINE_VARIABLE: "1"} if active else {})
 
 
 def lab_inputs(mode, weights_name="resnet50", dataset="tf_flowers", folder=None, image_size=224, limit=None,
