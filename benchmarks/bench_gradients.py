@@ -104,9 +104,10 @@ def bench(networks, repeats):
 
 def bench_before_after(repeats):
     """[(label, eager median, traced median, eager runs, traced runs)] for the CIFAR nets: the gradient step run
-    eagerly (`backend.COMPILED = False`, how the explorer computed before issue 15) and traced once per model
+    eagerly (`gradient_dispatch.COMPILED = False`, how the explorer computed before issue 15) and traced once per model
     (now), alternating call by call so that both see the same load."""
-    from resnet_widgets.gradients import backend, compare
+    from resnet_widgets import gradient_dispatch as backend
+    from resnet_widgets.gradients import compare
 
     plans = {}
     for compiled in (False, True):

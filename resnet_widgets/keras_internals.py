@@ -1,7 +1,7 @@
 """The private Keras APIs the package relies on, all in one module.
 
 Keras 3 publishes no way to walk a functional model's graph: which call of which layer produced a tensor,
-and which calls feed which. The architecture diagram (diagram/graph.py) and the exercise checks need exactly
+and which calls feed which. The architecture diagram (the graph package) and the exercise checks need exactly
 that, so they read it here and nowhere else. Where a public API exists it is used instead
 (keras.utils.get_source_inputs, model.operations, model.inputs, layer.name).
 
@@ -104,7 +104,7 @@ def run_graph(model, inputs, call_fn):
     """Re-run a functional model's graph on new input tensors, layer call by layer call.
 
     `call_fn(layer, *args, **kwargs)` stands for each call and returns its output; this is the walk that
-    `keras.models.clone_model(..., call_function=...)` runs inside (inside.graph.unfold steps into nested models
+    `keras.models.clone_model(..., call_function=...)` runs inside (graph.unfold steps into nested models
     with it). Returns the model's outputs, computed from `inputs`, in the structure of `model.output`.
     """
     run = _read(model, "_run_through_graph", "the walk of a functional model's graph that clone_model runs")

@@ -280,6 +280,8 @@ ROWS = [
         ValueError, "file_hash"),  # an md5's length for a sha256
     Row("GradientExplorer", lambda c: gradients.GradientExplorer(learning_rate=0), ValueError, "learning_rate"),
     Row("GradientExplorer", lambda c: gradients.GradientExplorer(learning_rate="0.01"), TypeError, "learning_rate"),
+    Row("GradientExplorer", lambda c: gradients.GradientExplorer(draw_network="ArchitectureDiagram"), TypeError,
+        "draw_network"),
     Row("ResNet50", lambda c: models.ResNet50(weights=None, include_top=False, input_shape=(64.0, 64, 3)), TypeError,
         "input_shape"),
     Row("ResNet50", lambda c: models.ResNet50(weights=None, include_top=False, input_shape=64), TypeError,

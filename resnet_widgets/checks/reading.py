@@ -4,7 +4,7 @@ A residual block, read backwards from its output: what comes after the addition 
 (the join), and the addition's two inputs, each followed back to the block's input. Steps that both inputs
 share form the head (v2's pre-activation, which the projection and the residual branch both read); what is
 left is the shortcut and the residual branch. Which one is the shortcut is the diagram's rule
-(`diagram.graph.shortcut_branch`: fewer convolutions, then fewer layers), so a check and the picture of the
+(`graph.shortcut_branch`: fewer convolutions, then fewer layers), so a check and the picture of the
 same block always agree.
 
 Reading only reads: it records what it found (and where it could not follow the wiring); `rules` judges.
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from keras import layers
 
 from .. import keras_internals
-from ..diagram.graph import shortcut_branch
+from ..graph import shortcut_branch
 
 
 @dataclass

@@ -19,7 +19,7 @@ import keras
 
 from .. import arguments
 from ..arguments import RESNET_BLOCK_NAME
-from ..diagram.graph import model_graph
+from ..graph import model_graph
 from ..memory import release_memory
 from ..models.family import FAMILY, STAGE_NAMES
 from .layer_outputs import compare_layer_outputs

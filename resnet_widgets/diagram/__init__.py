@@ -7,11 +7,14 @@ mark, position, text and colour), and three thin painters draw that scene: ``to_
 ``to_png`` (matplotlib) and ``ArchitectureDiagram`` (an anywidget whose ES module and CSS ship inside the
 package). ``explore`` compares the six variants.
 
+``model_graph`` lives in ``resnet_widgets.graph``, below the feature packages (the exercise checks read models
+with it too), and is re-exported here. This package imports no other feature package.
+
 ``model_graph``, ``diagram_scene``, ``to_svg`` and ``to_png`` need neither ipywidgets nor anywidget: the
 widgets are imported only when first asked for.
 """
 
-from .graph import model_graph
+from ..graph import model_graph
 from .layout import diagram_scene
 from .png import to_png
 from .svg import side_by_side, to_svg

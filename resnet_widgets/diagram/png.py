@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .graph import model_graph
+from ..graph import model_graph
 from .layout import diagram_scene, place
 
 DPI = 96

@@ -13,7 +13,7 @@ import hashlib
 import re
 from html import escape, unescape
 
-from .graph import model_graph
+from ..graph import model_graph
 from .layout import diagram_scene, place
 from .palette import FONT
 from .text import num

@@ -15,7 +15,7 @@ import anywidget
 import traitlets
 
 from ..display import StaticPicture
-from .graph import model_graph, nodes_by_name
+from ..graph import model_graph, nodes_by_name
 from .layout import diagram_scene, open_names
 from .png import paint_png
 from .svg import paint_svg

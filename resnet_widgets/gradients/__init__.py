@@ -9,7 +9,8 @@
     GradientExplorer()                                    # the widget (ipywidgets + plotly)
     degradation_experiment()                              # after He et al. 2015, Fig. 1 and 6
 
-Only backend.py knows about TensorFlow or JAX; everything else runs on keras.ops.
+Only resnet_widgets.gradient_dispatch (shared with `inside` and `training`) knows about TensorFlow or JAX;
+everything here runs on keras.ops.
 """
 
 from .batches import synthetic_batch

@@ -7,7 +7,7 @@ import keras
 import numpy as np
 
 from .. import arguments
-from .backend import loss_and_gradients
+from ..gradient_dispatch import loss_and_gradients
 from .batches import CLASSES, resolve_batch
 from .networks import matched_pair, measured_convs
 from .norms import first_last_ratio, norm, sparse_crossentropy, spread

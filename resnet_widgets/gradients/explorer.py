@@ -47,8 +47,8 @@ class GradientExplorer(StaticPicture, widgets.VBox):
     activation, and "at init" (one batch at initialisation, compare()) or "during training" (a short run,
     track(), with a slider over the recorded steps). The plot is a plotly FigureWidget on a log axis; the
     legend gives each network's first-layer / last-layer ratio; the status line says when a recomputation
-    runs and what it found. "show the network" draws the residual network being measured (its plain twin is
-    the same without the skips).
+    runs and what it found. Given `draw_network`, a "show the network" toggle draws the residual network being
+    measured (its plain twin is the same without the skips).
 
     Args:
         depth, width, batch_norm, init, activation, seed, data, batch_size, network: the starting knobs, as
@@ -57,12 +57,17 @@ class GradientExplorer(StaticPicture, widgets.VBox):
         steps, every, learning_rate: the training run of "during training" (see track()).
         wait: seconds of quiet after the last control change before recomputing.
         scheduler: injectable clock for the debouncer (see debounce.py); None uses the kernel's loop.
+        draw_network: a function model -> widget that draws a Keras model, such as
+            resnet_widgets.diagram.ArchitectureDiagram; given, the "show the network" toggle draws the residual
+            network measured below the plot. None leaves the toggle out: drawing models is the diagram
+            package's job, and the gradients package does not import it (feature packages depend downward).
 
     Attributes:
         controls: {"network", "depth", "width", "batch_norm", "init", "activation", "mode"} -> ipywidgets control.
         figure: the plotly FigureWidget; status: the status line (ipywidgets.HTML).
         caption: the plot's summary in words and its data table (PlotCaption), which also names the plot.
-        show_network: the toggle that shows the measured network below the plot (in `network_view`).
+        show_network: the toggle that shows the measured network below the plot (in `network_view`); None
+            without `draw_network`.
         result: the last Comparison or Tracking; recomputations: how many have finished;
         error: the last exception a recomputation raised (shown in the status line), else None.
 
@@ -88,7 +93,13 @@ class GradientExplorer(StaticPicture, widgets.VBox):
         wait=0.3,
         scheduler=None,
         network="cifar",
+        draw_network=None,
     ):
+        if draw_network is not None and not callable(draw_network):
+            raise TypeError(
+                "draw_network must be None or a function model -> widget, such as "
+                f"resnet_widgets.diagram.ArchitectureDiagram; received {type(draw_network).__name__}"
+            )
         settings = check_settings(depth, width, batch_norm, init, activation, seed, network)
         low, high, _ = DEPTHS[settings.network]
         if not low <= settings.depth <= high:
@@ -153,20 +164,23 @@ class GradientExplorer(StaticPicture, widgets.VBox):
         self.caption = PlotCaption(scope="resnet-gradient-explorer",
                                    name="Gradient norm per conv layer, plain against residual network")
         self.status = widgets.HTML()
-        self.show_network = widgets.ToggleButton(
-            value=False, description="show the network", icon="sitemap", layout={"width": "180px"}
-        )
+        self._draw_model, self.show_network = draw_network, None
+        if draw_network is not None:
+            self.show_network = widgets.ToggleButton(
+                value=False, description="show the network", icon="sitemap", layout={"width": "180px"}
+            )
         self.network_view, self._network_shown = widgets.Output(), False
         self._debouncer = Debouncer(self._recompute_safely, wait=wait, scheduler=scheduler)
         self.controls["network"].observe(self._on_network, names="value")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.step_slider.observe(lambda _: self._draw(), names="value")
-        self.show_network.observe(lambda _: self._draw_network(), names="value")
+        if self.show_network is not None:
+            self.show_network.observe(lambda _: self._draw_network(), names="value")
 
         super().__init__(
             [
-                widgets.HBox([self.controls["network"], self.show_network]),
+                widgets.HBox([self.controls["network"], *([self.show_network] if self.show_network is not None else [])]),
                 widgets.HBox([self.controls["depth"], self.controls["width"], self.controls["batch_norm"]]),
                 widgets.HBox([self.controls["init"], self.controls["activation"], self.controls["mode"]]),
                 self.figure,
@@ -308,7 +322,7 @@ class GradientExplorer(StaticPicture, widgets.VBox):
         """The (plain, residual) functional models the last recomputation measured, at initialisation.
 
         compare() keeps them, so asking costs nothing; draw one with resnet_widgets.diagram (model_graph,
-        ArchitectureDiagram, to_svg).
+        ArchitectureDiagram, to_svg), or pass `draw_network` for the toggle that does it below the plot.
         """
         if self.result is None:
             return None
@@ -317,13 +331,13 @@ class GradientExplorer(StaticPicture, widgets.VBox):
         return matched_pair(**knobs, input_shape=self._input_shape)
 
     def _draw_network(self):
+        if self.show_network is None:
+            return
         if not self.show_network.value:
             if self._network_shown:  # an Output widget is touched only when it holds something
                 self.network_view.clear_output()
                 self._network_shown = False
             return
-        from resnet_widgets.diagram import ArchitectureDiagram
-
         pair = self.networks()
         if pair is None:
             return
@@ -333,7 +347,7 @@ class GradientExplorer(StaticPicture, widgets.VBox):
             print("the residual network measured (its plain twin is the same without the additions):")
             from IPython.display import display
 
-            display(ArchitectureDiagram(pair[1]))
+            display(self._draw_model(pair[1]))
 
     # -- what stays where no widget renders (resnet_widgets.display.StaticPicture) -------------------------
 

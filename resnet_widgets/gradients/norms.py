@@ -13,7 +13,7 @@ import keras
 import numpy as np
 
 from .. import arguments
-from .backend import loss_and_gradients
+from ..gradient_dispatch import loss_and_gradients
 
 GROUPINGS = ("auto", "block", "layer")
 KERNEL_NAMES = ("kernel", "depthwise_kernel", "pointwise_kernel")

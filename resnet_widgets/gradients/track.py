@@ -7,7 +7,7 @@ import keras
 import numpy as np
 
 from .. import arguments
-from .backend import loss_and_gradients
+from ..gradient_dispatch import loss_and_gradients
 from .batches import CLASSES, resolve_batch
 from .compare import Comparison
 from .networks import build_network, measured_convs

@@ -137,7 +137,7 @@ def backbone_cost(variant, sizes=(224, 448), batch_size=1, repeats=3, seed=0) ->
     """
     from ..models.costs import cost_breakdown
     from .backbone import backbone
-    from .graph import unfold
+    from ..graph import unfold
 
     batch_size = arguments.positive_int("batch_size", batch_size, "images per measured batch")
     sizes = [arguments.image_size("sizes", size)[0] for size in sizes]

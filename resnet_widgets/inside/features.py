@@ -8,7 +8,7 @@ import numpy as np
 from .. import arguments
 from .backbone import _check_levels, _levels_of, _model_of
 from .grad_cam import _check_images
-from .graph import unfold
+from ..graph import unfold
 
 STAGES = ("conv1", "conv2", "conv3", "conv4", "conv5")
 _STAGE_LEVEL = {"conv2": "C2", "conv3": "C3", "conv4": "C4", "conv5": "C5"}

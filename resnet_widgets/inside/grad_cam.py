@@ -17,7 +17,7 @@ same layers, same weights) with one extra input, a tensor of zeros added to the 
 The derivative of the score with respect to that input *is* the derivative with respect to the
 activations, wherever the layer sits, even inside a residual block whose shortcut bypasses it, and
 whatever model wraps the ResNet. The one backend-specific step is `outputs_and_input_gradient` in
-resnet_widgets/gradients/backend.py.
+resnet_widgets/gradient_dispatch.py.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ import numpy as np
 from keras import layers, ops
 
 from .. import arguments
-from ..gradients.backend import outputs_and_input_gradient
-from .graph import is_model, unfold
+from ..gradient_dispatch import outputs_and_input_gradient
+from ..graph import is_model, unfold
 from .levels import find_levels, last_stage_output
 
 SCORE_ACTIVATIONS = ("softmax", "sigmoid")  # read the score before these, as the paper does

@@ -444,7 +444,7 @@ def _fed_directly(model, base):
 
 
 def _learning_rate_findings(model, bases, x, y):
-    from ..gradients.backend import loss_and_gradients
+    from ..gradient_dispatch import loss_and_gradients
 
     tuned = []
     for base in bases:

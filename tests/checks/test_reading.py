@@ -7,7 +7,7 @@ from keras import layers
 from resnet_widgets import arguments
 from resnet_widgets.checks.reading import read_block
 from resnet_widgets.diagram import model_graph
-from resnet_widgets.diagram.graph import shortcut_branch
+from resnet_widgets.graph import shortcut_branch
 
 pytestmark = pytest.mark.backend_neutral
 

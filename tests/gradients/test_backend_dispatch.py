@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from resnet_widgets.gradients import compare, synthetic_batch
-from resnet_widgets.gradients.backend import loss_and_gradients
+from resnet_widgets.gradient_dispatch import loss_and_gradients
 from resnet_widgets.gradients.networks import conv_stack, measured_convs
 from resnet_widgets.gradients.norms import sparse_crossentropy
 

@@ -62,7 +62,7 @@ def test_a_depth_d_stack_is_the_first_d_layers_of_a_deeper_one():
 def test_the_same_seed_gives_the_same_norms_and_another_seed_other_norms(network, depth):
     knobs = {"depth": depth, "width": 4, "batch_size": 8, "network": network}
     first, again, other = compare(**knobs), compare(**knobs), compare(**knobs, seed=1)
-    # The third measurement of a network runs its traced step (backend.TRACE_AFTER), which sums in another order:
+    # The third measurement of a network runs its traced step (gradient_dispatch.TRACE_AFTER), which sums in another order:
     # the same to float32 rounding, where another seed differs in the first digit.
     np.testing.assert_allclose(again.plain, first.plain, rtol=1e-5)
     np.testing.assert_allclose(again.residual, first.residual, rtol=1e-5)

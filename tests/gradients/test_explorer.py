@@ -8,7 +8,8 @@ import numpy as np
 import psutil
 import pytest
 
-from resnet_widgets.gradients import GradientExplorer, backend, clear_bank_cache
+from resnet_widgets import gradient_dispatch
+from resnet_widgets.gradients import GradientExplorer, clear_bank_cache
 from resnet_widgets.gradients.figure_data import figure_data
 
 pytestmark = pytest.mark.backend_neutral
@@ -156,7 +157,7 @@ def test_memory_stays_flat_over_repeated_recomputations(manual_scheduler, networ
                 explorer.controls[name].value = value
             manual_scheduler.advance(1.0)
 
-    warm_up = backend.TRACE_AFTER + 1  # banks, caches, allocator pools and each network's traced step fill once
+    warm_up = gradient_dispatch.TRACE_AFTER + 1  # banks, caches, allocator pools and each network's traced step fill once
     for _ in range(warm_up):
         cycle()
     layers_before = _live_keras_layers()
@@ -195,7 +196,15 @@ def test_without_a_kernel_it_leaves_a_picture_and_one_stable_line(manual_schedul
 def test_it_hands_out_the_networks_it_measures_and_they_can_be_drawn(manual_scheduler):
     from resnet_widgets.diagram import model_graph
 
-    explorer = GradientExplorer(depth=14, width=4, batch_size=8, scheduler=manual_scheduler)
+    from resnet_widgets.diagram import ArchitectureDiagram
+
+    drawn = []
+
+    def draw(model):
+        drawn.append(model.name)
+        return ArchitectureDiagram(model)
+
+    explorer = GradientExplorer(depth=14, width=4, batch_size=8, scheduler=manual_scheduler, draw_network=draw)
     plain, residual = explorer.networks()
     graph = model_graph(residual)
     assert graph["depth"] == 14 and graph["block_count"] == 6
@@ -204,6 +213,14 @@ def test_it_hands_out_the_networks_it_measures_and_they_can_be_drawn(manual_sche
     assert np.array_equal(np.asarray(kernel), np.asarray(explorer.networks()[1].get_layer("conv2_block1_1_conv").kernel))
     explorer.show_network.value = True  # draws the diagram below the plot; no error, no recomputation
     assert explorer.recomputations == 1 and explorer.error is None
+    assert drawn == [residual.name]  # the residual network measured, handed to the drawing function once
+
+
+def test_without_a_drawing_function_there_is_no_show_the_network_toggle(manual_scheduler):
+    explorer = GradientExplorer(depth=8, width=4, batch_size=8, scheduler=manual_scheduler)
+    assert explorer.show_network is None
+    descriptions = [getattr(child, "description", None) for child in explorer.children[0].children]
+    assert "show the network" not in descriptions and "network" in descriptions
 
 
 def test_bad_data_is_refused_when_the_explorer_is_made():

@@ -1,11 +1,11 @@
-"""gradients.backend.outputs_and_input_gradient: the one backend dispatch that Grad-CAM differentiates through."""
+"""gradient_dispatch.outputs_and_input_gradient: the one backend dispatch that Grad-CAM differentiates through."""
 
 import keras
 import numpy as np
 import pytest
 from keras import layers, ops
 
-from resnet_widgets.gradients.backend import outputs_and_input_gradient
+from resnet_widgets.gradient_dispatch import outputs_and_input_gradient
 
 pytestmark = pytest.mark.backend_neutral
 

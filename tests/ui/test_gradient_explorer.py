@@ -18,7 +18,8 @@ pytestmark = pytest.mark.ui
 CELLS = [
     "from resnet_widgets.gradients import GradientExplorer\n"
     "# wait=1.0: the whole drag lands inside one debounce window even on a busy CI machine\n"
-    "explorer = GradientExplorer(depth=14, width=8, batch_size=16, wait=1.0)\n"
+    "from resnet_widgets.diagram import ArchitectureDiagram\n"
+    "explorer = GradientExplorer(depth=14, width=8, batch_size=16, wait=1.0, draw_network=ArchitectureDiagram)\n"
     "depth_changes = []\n"
     "explorer.controls['depth'].observe(lambda change: depth_changes.append(change['new']), 'value')\n"
     "explorer",

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from keras import layers
 
-from resnet_widgets.inside.graph import unfold
+from resnet_widgets.graph import unfold
 
 pytestmark = pytest.mark.backend_neutral
 

@@ -1,4 +1,9 @@
-"""The one backend-specific piece: the loss and its gradients for one batch.
+"""The gradient dispatch: the one backend-specific piece, shared by every feature package that differentiates.
+
+Two primitives: the loss of one batch and its gradients for chosen variables (`loss_and_gradients`: the
+gradient experiments, `training.diagnose`), and a model's outputs with the gradient of a score for one input
+(`outputs_and_input_gradient`: Grad-CAM in `inside`). It sits below the feature packages, so none of them
+imports another to differentiate.
 
 TensorFlow records the forward pass on a GradientTape. JAX differentiates a pure function, so the model
 runs through `stateless_call` and `jax.value_and_grad`.
@@ -10,8 +15,8 @@ which doubles the trace time): a traced step runs 2 to 3 times faster than op by
 net costs several eager steps (10 to 25 s on two loaded cores), so a model measured once or twice (a new
 architecture in the explorer, `diagnose`'s one gradient) runs eagerly (docs/BENCHMARKS.md measures both).
 `COMPILED = False` measures eagerly always, the way this module did before, for comparison. JAX runs eagerly too: its
-jit would compile per shape of every network. Everything else in resnet_widgets.gradients goes through
-keras.ops and works on any backend that has a branch here.
+jit would compile per shape of every network. Everything else in the package goes through keras.ops and works
+on any backend that has a branch here.
 """
 
 import weakref
@@ -19,7 +24,7 @@ import weakref
 import keras
 import numpy as np
 
-from .. import arguments
+from . import arguments
 
 SUPPORTED_BACKENDS = ("tensorflow", "jax")
 COMPILED = True  # trace TensorFlow's gradient step for a model measured repeatedly (see the module docstring)
