@@ -26,11 +26,6 @@ import numpy as np
 # Five stride-2 steps take a 32 px image to 1x1; below that a ResNet has no spatial extent left.
 MIN_IMAGE_SIZE = 32
 
-# The family's names, in the order menus show them: He et al.'s Table 1 nets (ResNet18/34 have no keras.applications
-# twin) and the six of keras.applications. models.FAMILY holds what each one is (tests/models checks they agree).
-RESNET_VARIANTS = ("ResNet18", "ResNet34", "ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2",
-                   "ResNet152V2")
-
 # Layer names of the ResNet family: conv1_*, conv2_block1_1_conv ... conv5_block3_out, post_bn, predictions.
 # Group 1 is the stage ("conv4"), group 2 the block number ("6"), group 3 the rest of the name.
 RESNET_BLOCK_NAME = re.compile(r"^(conv[2-5])_block(\d+)(?:_(.*))?$")

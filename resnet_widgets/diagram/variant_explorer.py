@@ -6,12 +6,13 @@ from html import escape
 
 import ipywidgets
 
-from ..arguments import MIN_IMAGE_SIZE, RESNET_VARIANTS, choice, whole_number
+from ..arguments import MIN_IMAGE_SIZE, choice, whole_number
 from ..display import StaticPicture
+from ..models.family import FAMILY
 from .text import format_count
 from .widget import ArchitectureDiagram
 
-VARIANTS = RESNET_VARIANTS  # the whole family, ResNet18 and 34 included
+VARIANTS = tuple(FAMILY)  # the whole family, ResNet18 and 34 included, in the table's order
 INPUT_SIZES = (224, 192, 160, 128, 96, 64, 32)  # keras' ResNets accept 32 px and up
 
 
@@ -24,7 +25,7 @@ def build_variant(name: str, input_size: int, include_top: bool = True):
     """
     choice("variant", name, VARIANTS)
     input_size = _check_input_size(input_size)
-    from .. import models  # imported late: building needs Keras, showing the menu does not
+    from .. import models  # imported late: the builders are only needed once a variant is shown
 
     return getattr(models, name)(weights=None, include_top=include_top, input_shape=(input_size, input_size, 3))
 

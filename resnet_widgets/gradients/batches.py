@@ -95,10 +95,12 @@ def resolve_batch(data, batch_size, seed, draw=0):
     Raises:
         ValueError: anything else, or arrays of the wrong shape (see as_images_and_labels).
     """
-    if data is None or (isinstance(data, str) and data == "synthetic"):
+    if isinstance(data, str):
+        arguments.choice("data", data, DATA_CHOICES, meaning="or None, or a pair (images, labels) of arrays")
+    if data is None or data == "synthetic":
         x, y = synthetic_batch(batch_size, seed, draw)
         return x, y, f"synthetic: {batch_size} uniform random 28x28 images, seed {seed}"
-    if isinstance(data, str) and data == "fashion_mnist":
+    if data == "fashion_mnist":
         x, y, source = fashion_mnist_batch(batch_size, seed, draw)
         return x, y, f"Fashion-MNIST: {len(x)} training images ({source}), seed {seed}"
     if isinstance(data, (tuple, list)) and len(data) == 2:

@@ -212,11 +212,6 @@ class GradientExplorer(StaticPicture, widgets.VBox):
             slider.step, slider.value = step, value
             slider.min, slider.max = low, high
 
-    def recompute_now(self):
-        """Drop any pending debounced call and recompute at once (synchronously)."""
-        self._debouncer.cancel()
-        self._recompute_safely()
-
     def _recompute_safely(self):
         # Only one recomputation at a time; a request that arrives meanwhile runs once afterwards with the
         # controls as they are then (timer threads could otherwise overlap).

@@ -4,7 +4,8 @@ from keras import Input, Model
 from keras.utils import get_source_inputs
 
 from . import arguments
-from .family import FAMILY, KERAS_VARIANTS, body, head, stem
+from .family import FAMILY, KERAS_VARIANTS
+from .stages import body, head, stem
 from .weights import fetch_imagenet_weights
 
 

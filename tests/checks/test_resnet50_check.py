@@ -11,7 +11,7 @@ from keras import layers
 
 from resnet_widgets.checks import RESNET50_PARAMETERS, ExerciseNotWritten, check_resnet50
 from resnet_widgets.models import ResNet50, conv_block, identity_block
-from resnet_widgets.models.family import stem
+from resnet_widgets.models.stages import stem
 
 pytestmark = pytest.mark.backend_neutral
 

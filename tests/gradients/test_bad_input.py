@@ -81,7 +81,7 @@ def test_zero_gamma_without_batch_norm_is_refused():
         ((np.full((4, 28, 28), "a"), np.zeros(4, int)), TypeError, r"data: images must be real numbers"),
         ((np.zeros((4, 28, 28)), np.full(4, 10)), ValueError,
          r"data: labels must be class indices from 0 to 9 .*outside that range: 10"),
-        ("mnist", ValueError, r"data must be None, 'synthetic', 'fashion_mnist' or a pair"),
+        ("mnist", ValueError, r"data must be one of 'synthetic', 'fashion_mnist' \(or None, or a pair"),
     ],
 )
 def test_data_of_the_wrong_shape_is_refused(data, error, fragment):
