@@ -24,7 +24,9 @@ What is read (as of the Keras in binder/requirements.txt, 3.15):
     BackupAndRestore._save_model, ._load_model, ._current_epoch; ModelCheckpoint._save_model,
     ._should_save_model, ._get_file_path
                                  the hooks training.checkpoints overrides to write its files atomically
-                                 (checked by TRAINING_CALLBACK_HOOKS below)
+                                 (require_callback_hooks checks them when a callback is made)
+    Trainer.compiled             set to False after unfreezing, so that fit asks for compile() again
+                                 (training.unfreeze, require_compile_again)
     legacy_h5_format.save_weights_to_hdf5_group
                                  writes weights in the Keras 2 HDF5 layout of the official ImageNet files
                                  (Keras 3's save_weights writes another layout); tests make stand-in weight
@@ -133,8 +135,26 @@ def call_keyword(node, name, default=None):
 
 
 def compiled_trainable_state(model):
-    """{layer: trainable} as recorded at the model's last compile, or None when Keras kept no record."""
-    return getattr(model, "_compiled_trainable_state", None)
+    """{layer: trainable} as recorded at the model's last compile; None for a model never compiled.
+
+    Raises:
+        KerasInternalsChanged: a compiled model without the record (Keras renamed it).
+    """
+    if not _read(model, "compiled", "whether a model is compiled"):
+        return None  # Keras writes the record in compile(), so an uncompiled model has none
+    return _read(model, "_compiled_trainable_state", "every layer's trainable flag at the last compile")
+
+
+def require_compile_again(model):
+    """Mark a compiled model as not compiled: fit and evaluate then raise "You must call `compile()`" until it is.
+
+    Keras compiles the trainable flags into its training step, so after unfreezing layers an old step would
+    train the old set. Returns whether the model was compiled.
+    """
+    was_compiled = bool(_read(model, "compiled", "whether a model is compiled"))
+    if was_compiled:
+        model.compiled = False
+    return was_compiled
 
 
 def optimizer_trainable_variables(optimizer) -> list:
@@ -144,7 +164,7 @@ def optimizer_trainable_variables(optimizer) -> list:
 
 def initial_epoch(model) -> int:
     """The epoch the next fit starts from when BackupAndRestore restored a run (0 otherwise)."""
-    return int(getattr(model, "_initial_epoch", None) or 0)
+    return int(_read(model, "_initial_epoch", "the epoch fit starts from after a restore") or 0)
 
 
 def set_initial_epoch(model, epoch):
@@ -152,8 +172,38 @@ def set_initial_epoch(model, epoch):
     model._initial_epoch = int(epoch)
 
 
-# The private methods training.checkpoints overrides in Keras' callbacks; tests check they still exist.
+# The private methods training.checkpoints overrides in Keras' callbacks; tests check they still exist, and
+# so does each callback when it is made (require_callback_hooks).
 TRAINING_CALLBACK_HOOKS = {
     "BackupAndRestore": ("_save_model", "_load_model", "on_epoch_end"),
     "ModelCheckpoint": ("_save_model", "_should_save_model", "_get_file_path"),
 }
+
+
+def require_callback_hooks(name):
+    """Raise KerasInternalsChanged unless keras.callbacks.`name` still has every hook training.checkpoints overrides.
+
+    An override of a hook Keras renamed would never be called: the callback would run Keras' own code and write
+    its files without the atomic writes, silently. So the check runs when such a callback is made.
+    """
+    import keras
+
+    cls = getattr(keras.callbacks, name)
+    for hook in TRAINING_CALLBACK_HOOKS[name]:
+        if not callable(getattr(cls, hook, None)):
+            raise _changed(f"the hook training.checkpoints overrides in {name}", f"{name}.{hook}")
+
+
+def backup_epoch(callback) -> int:
+    """The number of epochs completed that a BackupAndRestore callback is about to save."""
+    return int(_read(callback, "_current_epoch", "the epoch BackupAndRestore saves"))
+
+
+def checkpoint_file_path(callback, epoch, batch, logs):
+    """The file a ModelCheckpoint writes for this epoch (its filepath with the epoch and logs filled in)."""
+    return _read(callback, "_get_file_path", "where ModelCheckpoint writes")(epoch, batch, logs)
+
+
+def checkpoint_should_save(callback, epoch, batch, logs, filepath) -> bool:
+    """Whether a ModelCheckpoint saves now (save_best_only: the monitor improved; updates its best value)."""
+    return bool(_read(callback, "_should_save_model", "whether ModelCheckpoint saves")(epoch, batch, logs, filepath))

@@ -85,6 +85,7 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
     """
 
     def __init__(self, backup_dir, delete_checkpoint=True):
+        keras_internals.require_callback_hooks("BackupAndRestore")
         super().__init__(os.fspath(backup_dir), save_freq="epoch", delete_checkpoint=delete_checkpoint)
         self.backup_dir = os.fspath(backup_dir)
 
@@ -137,7 +138,7 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
 
     def _save_model(self):
         folder = Path(self.backup_dir)
-        epoch = int(self._current_epoch)
+        epoch = keras_internals.backup_epoch(self)
         weights = f"epoch-{epoch:04d}.weights.h5"
         _write_atomically(folder / weights, lambda path: self.model.save_weights(path, overwrite=True))
         previous = self.read_record()
@@ -179,6 +180,7 @@ class BestModelCheckpoint(keras.callbacks.ModelCheckpoint):
                              f"received filepath={filepath!r}")
         monitor = check_monitor(monitor)
         mode = arguments.choice("mode", mode, MODES, meaning="whether a lower or a higher monitor is better")
+        keras_internals.require_callback_hooks("ModelCheckpoint")
         super().__init__(filepath, monitor=monitor, mode=mode, save_best_only=True, verbose=verbose)
 
     @property
@@ -231,8 +233,8 @@ class BestModelCheckpoint(keras.callbacks.ModelCheckpoint):
             )
 
     def _save_model(self, epoch, batch, logs):
-        filepath = self._get_file_path(epoch, batch, logs)
-        if not self._should_save_model(epoch, batch, logs, filepath):
+        filepath = keras_internals.checkpoint_file_path(self, epoch, batch, logs)
+        if not keras_internals.checkpoint_should_save(self, epoch, batch, logs, filepath):
             return
         _write_atomically(filepath, lambda path: self.model.save(path, overwrite=True))
         record = {"monitor": self.monitor, "best": float(self.best), "epoch": int(epoch) + 1}

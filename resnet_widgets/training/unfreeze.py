@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import keras
 
-from .. import arguments
+from .. import arguments, keras_internals
 
 STAGES = ("conv1", "conv2", "conv3", "conv4", "conv5")
 # v2 ResNets end with post_bn / post_relu after conv5: they belong to the top.
@@ -129,9 +129,8 @@ def unfreeze(model, from_stage="conv5"):
         for layer in model.layers:
             if layer is not base:
                 layer.trainable = was_trainable[id(layer)]
-    needs_compile = bool(getattr(model, "compiled", False))
-    if needs_compile:
-        model.compiled = False  # fit/evaluate now raise "You must call `compile()`" until compile runs again
+    # fit/evaluate now raise "You must call `compile()`" until compile runs again
+    needs_compile = keras_internals.require_compile_again(model)
     return UnfreezeReport(
         from_stage=from_stage,
         base=base.name,
