@@ -16,7 +16,7 @@ import numpy as np
 from .. import arguments
 from ..models.blocks import BN_EPSILON, EXPANSION, basic_block, conv_block, identity_block, preact_block
 from .reading import describe, read_block, structure_lines
-from .rules import BASIC, BASIC_A, PREACT, Comparison, bottleneck
+from .rules import BASIC, BASIC_A, PREACT, BlockComparison, bottleneck
 from .running import BuildFailed, build, close, fixed_input, outputs_match
 from .verdict import CheckResult
 
@@ -69,7 +69,7 @@ def compare_block(fn, reference_fn, input_shape, kwargs, exercise, kind, project
 
     mine, ref = read_block(x, output), read_block(ref_x, ref_output)
     result.structure = structure_lines(mine, ref)
-    comparison = Comparison(kind, kwargs["filters"], kwargs.get("stride", 1), kwargs["name"])
+    comparison = BlockComparison(kind, kwargs["filters"], kwargs.get("stride", 1), kwargs["name"])
     if tuple(model.output_shape) != tuple(reference.output_shape):
         comparison.problems.append(f"The output shape is {model.output_shape}; it should be {reference.output_shape}.")
     comparison.compare(mine, ref)

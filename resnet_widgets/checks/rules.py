@@ -1,6 +1,6 @@
-"""Comparison rules: a learner's block next to the reference, part by part.
+"""Rules for comparing a learner's block with the reference, part by part.
 
-`Comparison` reads two `BlockStructure`s (the learner's and the reference's) and collects every difference
+`BlockComparison` reads two `BlockStructure`s (the learner's and the reference's) and collects every difference
 that matters, in the learner's terms: the layer names as the learner wrote them (`{name}_1_conv`, since the
 check passes its own `name`), the part of the block, and the likely mistake. It compares the wiring (the
 addition, the shortcut, what follows the addition), then each branch convolution by convolution: kernel,
@@ -128,7 +128,7 @@ def _padding(group):
     return explicit, group["conv"].op.padding
 
 
-class Comparison:
+class BlockComparison:
     """Collects problems, notes and name pairs while a learner's block is compared with the reference.
 
     Args:

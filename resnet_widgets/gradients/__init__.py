@@ -19,7 +19,7 @@ from .debounce import Debouncer
 from .degradation import CONFIGS as DEGRADATION_CONFIGS
 from .degradation import degradation_experiment
 from .degradation_result import Degradation
-from .networks import basic_block, build_network, clear_bank_cache, conv_stack, matched_pair, measured_convs, reseed
+from .networks import build_network, clear_bank_cache, conv_stack, matched_block, matched_pair, measured_convs, reseed
 from .norms import GradientNorms, first_last_ratio, gradient_norms, spread
 from .options import ACTIVATIONS, INITS, NETWORKS
 from .settings import cifar_depths
@@ -37,7 +37,6 @@ __all__ = [
     "GradientExplorer",
     "GradientNorms",
     "Tracking",
-    "basic_block",
     "build_network",
     "cifar_depths",
     "clear_bank_cache",
@@ -46,6 +45,7 @@ __all__ = [
     "degradation_experiment",
     "first_last_ratio",
     "gradient_norms",
+    "matched_block",
     "matched_pair",
     "measured_convs",
     "plot_gradient_norms",

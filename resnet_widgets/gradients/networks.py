@@ -59,7 +59,7 @@ class BlockLayers:
     out: layers.Layer
 
 
-def basic_block(h, block, residual):
+def matched_block(h, block, residual):
     """One block of the CIFAR nets: act(F(h) + shortcut(h)) with the skip, act(F(h)) in the plain twin.
 
     F is conv-BN-act-conv-BN (He et al. 2015, Fig. 2 and section 4.2). The activation after the addition is
@@ -190,7 +190,7 @@ class LayerBank:
             filters = s.width * 2 ** (stage - 1)
             for block in range(1, blocks_per_stage + 1):
                 stride = 2 if stage > 1 and block == 1 else 1
-                h = basic_block(h, self._block(kind, stage, block, channels, filters, stride), kind == "residual")
+                h = matched_block(h, self._block(kind, stage, block, channels, filters, stride), kind == "residual")
                 channels = filters
         return h
 

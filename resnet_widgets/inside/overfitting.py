@@ -129,7 +129,7 @@ def train_regimes(x_train, y_train, x_val, y_val, regimes=None, epochs=30, batch
         batch_size = min(divisors, key=lambda d: (abs(d - 32), -d))
     batch_size = arguments.positive_int("batch_size", batch_size)
     classes = int(max(np.max(y_train), np.max(y_val))) + 1
-    model, keys = side_by_side(x_train.shape[1:], classes, regimes, seed)
+    model, keys = regimes_in_one_model(x_train.shape[1:], classes, regimes, seed)
     model.compile(keras.optimizers.Adam(learning_rate), loss={key: "sparse_categorical_crossentropy" for key in keys})
     recorder = _AccuracyRecorder(x_train, y_train, x_val, y_val, batch_size, keys)
     keras.utils.set_random_seed(seed)
@@ -142,7 +142,7 @@ def train_regimes(x_train, y_train, x_val, y_val, regimes=None, epochs=30, batch
     return curves
 
 
-def side_by_side(input_shape, classes, regimes, seed=0):
+def regimes_in_one_model(input_shape, classes, regimes, seed=0):
     """One model holding one small ResNet per regime on a shared input: (model, output keys in regime order)."""
     inputs = keras.Input(tuple(input_shape), name="images")
     keys = [f"regime_{index}" for index in range(len(regimes))]

@@ -56,13 +56,13 @@ def test_twice_the_side_costs_four_times_the_multiply_adds_and_the_same_paramete
 
 
 def test_networks_trained_side_by_side_learn_exactly_as_they_would_alone():
-    from resnet_widgets.inside.overfitting import side_by_side
+    from resnet_widgets.inside.overfitting import regimes_in_one_model
 
     rng = np.random.default_rng(1)
     x = rng.integers(0, 255, size=(8, 16, 16, 1)).astype("uint8")
     y = np.arange(8) % 3
     regimes = {"none": Regime(), "decay": Regime(weight_decay=1e-2)}
-    together, keys = side_by_side(x.shape[1:], 3, regimes, seed=5)
+    together, keys = regimes_in_one_model(x.shape[1:], 3, regimes, seed=5)
     together.compile(keras.optimizers.Adam(1e-2), loss={k: "sparse_categorical_crossentropy" for k in keys})
     together.fit(x, {k: y for k in keys}, epochs=2, batch_size=4, shuffle=False, verbose=0)
     for key, regime in zip(keys, regimes.values()):
