@@ -14,7 +14,7 @@ from .archive import UnsafeArchiveError, extract_archive
 from .augmentation import augmentation_layers, rescaling
 from .catalog import catalog, catalog_entry, dataset_names
 from .dataset import Dataset, select_classes
-from .download import DownloadError, fetch_file
+from .catalog_files import DownloadError, fetch_file
 from .fashion_mnist import DataUnavailableError
 from .image_folder import scan_image_folder
 from .images import decode_image

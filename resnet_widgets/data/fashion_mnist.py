@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..io import cache_root, file_digest, offline
-from .download import DownloadError, fetch_file
+from .catalog_files import DownloadError, fetch_file
 from .idx import read_idx
 from .locations import datasets_dir, env_path
 

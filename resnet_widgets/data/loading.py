@@ -8,11 +8,11 @@ import numpy as np
 
 from .. import arguments
 from .archive import extract_archive
-from .cache import cache_key, cache_path, read_cache, write_cache
+from .decoded_cache import cache_key, cache_path, read_cache, write_cache
 from .catalog import catalog_entry, catalog_file
 from .dataset import Dataset
 from ..io import cache_file
-from .download import fetch_file
+from .catalog_files import fetch_file
 from .fashion_mnist import find_fashion_mnist
 from .image_folder import decode_files, scan_image_folder
 from .images import resize_gray_batch

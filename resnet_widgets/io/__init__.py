@@ -16,7 +16,7 @@ Environment variables, read at call time (so a test or a workshop machine can mo
 """
 
 from .atomic import fsync_folder, remove_stale_temporaries, replace_atomically, temporary_sibling, write_atomically
-from .cache import CACHE_VARIABLE, OFFLINE_VARIABLE, cache_file, cache_root, keras_cache_dirs, offline
+from .cache_dirs import CACHE_VARIABLE, OFFLINE_VARIABLE, cache_file, cache_root, keras_cache_dirs, offline
 from .download import DownloadError, fetch
 from .hashing import file_digest
 from .network import TIMEOUT_VARIABLE, can_connect, network_timeout, unreachable_reason

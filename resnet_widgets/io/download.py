@@ -7,7 +7,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from .cache import OFFLINE_VARIABLE, cache_file, offline
+from .cache_dirs import OFFLINE_VARIABLE, cache_file, offline
 from .hashing import file_digest
 from .network import TIMEOUT_VARIABLE, network_timeout, unreachable_reason
 

@@ -3,7 +3,7 @@
 from keras import Input, Model
 from keras.utils import get_source_inputs
 
-from . import arguments
+from . import variant_arguments
 from .family import FAMILY, KERAS_VARIANTS
 from .stages import body, head, stem
 from .weights import fetch_imagenet_weights
@@ -37,20 +37,20 @@ def build_resnet(variant, include_top=True, weights="imagenet", input_tensor=Non
         WeightsUnavailableError: "imagenet" weights were not cached and could not be downloaded.
         OSError: the weights file could not be read (damaged, truncated, not HDF5); the message names it.
     """
-    spec = FAMILY[arguments.check_variant(variant, FAMILY)]
-    include_top = arguments.check_include_top(include_top)
-    weights = arguments.check_weights(weights)
+    spec = FAMILY[variant_arguments.check_variant(variant, FAMILY)]
+    include_top = variant_arguments.check_include_top(include_top)
+    weights = variant_arguments.check_weights(weights)
     if weights == "imagenet" and not spec.keras_applications:
         raise ValueError(
             f"weights='imagenet' is not available for {variant}: keras.applications has no {variant}, so there "
             f"are no official Keras ImageNet weights for it (they exist for {', '.join(KERAS_VARIANTS)}). "
             "Use weights=None (random initialisation) or the path to a weights file of your own."
         )
-    classes = arguments.check_classes(classes, include_top, weights)
-    arguments.check_pooling(pooling)
-    arguments.check_classifier_activation(classifier_activation, weights, include_top)
-    arguments.check_input_tensor(input_tensor)
-    input_shape = arguments.resolve_input_shape(input_shape, include_top, weights)
+    classes = variant_arguments.check_classes(classes, include_top, weights)
+    variant_arguments.check_pooling(pooling)
+    variant_arguments.check_classifier_activation(classifier_activation, weights, include_top)
+    variant_arguments.check_input_tensor(input_tensor)
+    input_shape = variant_arguments.resolve_input_shape(input_shape, include_top, weights)
 
     inputs = Input(shape=input_shape) if input_tensor is None else input_tensor
     x = stem(inputs, spec.preact)

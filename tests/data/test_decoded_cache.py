@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from resnet_widgets.data import load_dataset
-from resnet_widgets.data.cache import cache_key, read_cache, write_cache
+from resnet_widgets.data.decoded_cache import cache_key, read_cache, write_cache
 
 from .datafiles import jpeg_bytes, make_image_folder
 
@@ -90,7 +90,7 @@ KILLED_WRITER = r"""
 import sys, time
 import numpy as np
 import numpy.lib.format as npy_format
-from resnet_widgets.data.cache import write_cache
+from resnet_widgets.data.decoded_cache import write_cache
 
 real_write_array = npy_format.write_array
 
@@ -141,7 +141,7 @@ def test_damaged_cache_file_is_deleted_and_rebuilt(tmp_path):
 
 
 def test_cache_from_a_newer_format_is_not_trusted(tmp_path, monkeypatch):
-    import resnet_widgets.data.cache as cache
+    import resnet_widgets.data.decoded_cache as cache
 
     target = tmp_path / "c.npz"
     write_cache(target, {"x": np.zeros(3, np.uint8)}, {})
