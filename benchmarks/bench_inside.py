@@ -57,7 +57,7 @@ def overfitting(settings):
 
 
 def cost(settings):
-    from resnet_widgets.inside.cost import backbone_cost
+    from resnet_widgets.inside.measured_cost import backbone_cost
 
     return backbone_cost("ResNet50", sizes=settings["sizes"], batch_size=settings["batch"], repeats=settings["repeats"])
 

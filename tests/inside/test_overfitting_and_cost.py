@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from resnet_widgets.inside.cost import backbone_cost, measure_forward, peak_memory_supported
+from resnet_widgets.inside.measured_cost import backbone_cost, measure_forward, peak_memory_supported
 from resnet_widgets.inside.overfitting import REGIMES, Curves, Regime, small_resnet, train_regimes
 
 pytestmark = pytest.mark.backend_neutral
