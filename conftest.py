@@ -1,7 +1,8 @@
 """Project-wide pytest rules (this file sits at the root so it also governs nbval's notebook items).
 
 RESNET_LAB_REQUIRE_ALL=1 (set by .ci/run) turns every skip into a failure: in CI a browser or
-notebook test that could not run has proved nothing, so it must not pass as "skipped".
+notebook test that could not run has proved nothing, so it must not pass as "skipped". An expected failure
+(xfail) fails there too: it proves nothing either, and CI is where the list of what is pending must be empty.
 
 Without it (a plain `make test` on a machine without Chromium or Debian's Fashion-MNIST), those tests skip
 and the run can pass, so the end of the run says, in a banner that cannot be missed, what was skipped and
@@ -36,8 +37,13 @@ def _fail_skip(report, when):
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    if REQUIRE_ALL and report.skipped and not hasattr(report, "wasxfail"):
-        _fail_skip(report, report.when)
+    if REQUIRE_ALL and report.skipped:
+        if hasattr(report, "wasxfail"):
+            report.outcome = "failed"
+            report.longrepr = (f"an expected failure ({report.wasxfail or 'xfail'}), but RESNET_LAB_REQUIRE_ALL is "
+                               "set, so it counts as a failure: make the test pass, or remove it")
+        else:
+            _fail_skip(report, report.when)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -351,7 +351,6 @@ def context(tmp_path_factory):
 
 
 def test_the_table_covers_every_part_of_the_package():
-    assert len(ROWS) >= 40
     covered = {row.function for row in ROWS}
     for function in ("ResNet50", "identity_block", "conv_block", "preact_block", "load_dataset", "course_mode",
                      "model_graph", "compare", "gradient_norms", "check_identity_block", "build_transfer_model",

@@ -72,3 +72,18 @@ def test_require_all_still_fails_every_skip(project, monkeypatch):
     result.assert_outcomes(passed=1, errors=3)  # a skip fires in setup, so it fails there
     result.stdout.fnmatch_lines(["*skipped during setup, but RESNET_LAB_REQUIRE_ALL is set*"])
     assert "NOT A FULL RUN" not in result.stdout.str()
+
+
+def test_require_all_fails_an_expected_failure_too(project, monkeypatch):
+    monkeypatch.setenv("RESNET_LAB_REQUIRE_ALL", "1")
+    project.makepyfile(test_probes=(
+        "import pytest\n\n"
+        "@pytest.mark.xfail(reason='answers pending')\n"
+        "def test_pending():\n    assert False\n\n"
+        "def test_runs():\n    pass\n"
+    ))
+
+    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:xdist")
+
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*an expected failure (answers pending), but RESNET_LAB_REQUIRE_ALL is set*"])

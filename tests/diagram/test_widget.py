@@ -85,9 +85,11 @@ def test_the_output_keeps_a_png_an_svg_and_a_stable_line_of_text():
     assert base64.b64decode(data["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_the_widget_accepts_a_graph_dict():
-    graph = model_graph(residual_model())
-    assert ArchitectureDiagram(graph).graph is graph
+def test_the_widget_draws_a_graph_dict_as_it_draws_the_model_it_came_from():
+    model = residual_model(projection=True)
+    from_dict, from_model = ArchitectureDiagram(model_graph(model)), ArchitectureDiagram(model)
+    assert from_dict.scene == from_model.scene and from_dict.scene["parts"] and from_dict.graph["block_count"] == 1
+    assert from_dict._repr_mimebundle_()[0]["text/plain"] == from_model._repr_mimebundle_()[0]["text/plain"]
 
 
 def test_explore_builds_the_chosen_variant_and_rebuilds_on_change():
