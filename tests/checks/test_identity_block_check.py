@@ -28,45 +28,45 @@ def test_our_identity_block_passes():
     assert check_identity_block(identity_block).passed
 
 
-def test_missing_relu_after_the_add_is_named():
-    problem = only_problem(check_identity_block(blocks.identity_block_without_final_relu))
-    assert "no ReLU after the addition" in problem and 'name=f"{name}_out"' in problem
+# One learner mistake per row: the block that makes it, and what the one problem the check reports must say.
+MISTAKES = [
+    pytest.param(blocks.identity_block_without_final_relu, ["no ReLU after the addition", 'name=f"{name}_out"'],
+                 id="missing_relu_after_the_add_is_named"),
+    pytest.param(blocks.identity_block_with_relu_before_add, ["before the addition", "`{name}_3_relu`"],
+                 id="relu_before_the_add_is_named"),
+    pytest.param(blocks.identity_block_without_second_bn,
+                 ["BatchNormalization is missing after the 3x3 convolution", "`{name}_2_bn`"],
+                 id="missing_batch_normalization_names_the_convolution"),
+    pytest.param(blocks.identity_block_without_first_relu, ["ReLU after the first 1x1 convolution", "`{name}_1_relu`"],
+                 id="missing_relu_inside_the_branch_is_named"),
+    pytest.param(blocks.identity_block_with_relu_before_bn,
+                 ["ReLU → BatchNormalization", "BatchNormalization → ReLU"],
+                 id="relu_before_batch_normalization_is_an_order_problem"),
+    pytest.param(blocks.identity_block_without_expansion, ["4x expansion", "16 channels"],
+                 id="forgotten_expansion_is_named"),
+    pytest.param(blocks.identity_block_without_shortcut, ["no addition", "shortcut is never added"],
+                 id="block_without_shortcut_is_not_residual"),
+    pytest.param(blocks.identity_block_adding_its_branch_to_itself, ["adds one tensor to itself", "shortcut = x"],
+                 id="adding_the_branch_to_itself_is_caught"),
+    pytest.param(blocks.identity_block_with_fixed_names, ["'conv2_block2'", "`name` argument"],
+                 id="fixed_name_prefix_is_caught"),
+    pytest.param(blocks.identity_block_with_duplicate_names, ['f"{name}_bn" is used by 2 layers'],
+                 id="duplicate_names_are_explained"),
+    pytest.param(blocks.identity_block_with_valid_padding, ["8x8 vs 6x6", "padding='same'"],
+                 id="valid_padding_is_explained_from_the_failed_addition"),
+    pytest.param(blocks.identity_block_with_fused_relu, ["activation='relu' built in", "`{name}_1_conv`"],
+                 id="relu_inside_the_convolution_is_caught"),
+    pytest.param(blocks.identity_block_without_bias, ["use_bias=False", "official weight files"],
+                 id="convolutions_without_bias_are_caught"),
+    pytest.param(blocks.identity_block_that_returns_nothing, ["returned None"], id="function_returning_none_is_caught"),
+]
 
 
-def test_relu_before_the_add_is_named():
-    problem = only_problem(check_identity_block(blocks.identity_block_with_relu_before_add))
-    assert "before the addition" in problem and "`{name}_3_relu`" in problem
-
-
-def test_missing_batch_normalization_names_the_convolution():
-    problem = only_problem(check_identity_block(blocks.identity_block_without_second_bn))
-    assert "BatchNormalization is missing after the 3x3 convolution" in problem
-    assert "`{name}_2_bn`" in problem
-
-
-def test_missing_relu_inside_the_branch_is_named():
-    problem = only_problem(check_identity_block(blocks.identity_block_without_first_relu))
-    assert "ReLU after the first 1x1 convolution" in problem and "`{name}_1_relu`" in problem
-
-
-def test_relu_before_batch_normalization_is_an_order_problem():
-    problem = only_problem(check_identity_block(blocks.identity_block_with_relu_before_bn))
-    assert "ReLU → BatchNormalization" in problem and "BatchNormalization → ReLU" in problem
-
-
-def test_forgotten_expansion_is_named():
-    problem = only_problem(check_identity_block(blocks.identity_block_without_expansion))
-    assert "4x expansion" in problem and "16 channels" in problem
-
-
-def test_block_without_shortcut_is_not_residual():
-    problem = only_problem(check_identity_block(blocks.identity_block_without_shortcut))
-    assert "no addition" in problem and "shortcut is never added" in problem
-
-
-def test_adding_the_branch_to_itself_is_caught():
-    problem = only_problem(check_identity_block(blocks.identity_block_adding_its_branch_to_itself))
-    assert "adds one tensor to itself" in problem and "shortcut = x" in problem
+@pytest.mark.parametrize("block, fragments", MISTAKES)
+def test_each_mistake_is_the_one_problem_and_named(block, fragments):
+    problem = only_problem(check_identity_block(block))
+    missing = [fragment for fragment in fragments if fragment not in problem]
+    assert not missing, f"the problem does not say {missing}: {problem}"
 
 
 def test_shortcut_taken_inside_the_branch_is_caught_and_the_branch_still_compared():
@@ -76,21 +76,11 @@ def test_shortcut_taken_inside_the_branch_is_caught_and_the_branch_still_compare
     assert "first 1x1 convolution (`{name}_1_conv`) has 16 filters; it should have 4" in result.problems[1]
 
 
-def test_fixed_name_prefix_is_caught():
-    problem = only_problem(check_identity_block(blocks.identity_block_with_fixed_names))
-    assert "'conv2_block2'" in problem and "`name` argument" in problem
-
-
 def test_wrong_weighted_layer_names_are_listed_and_unweighted_ones_noted():
     result = check_identity_block(blocks.identity_block_with_own_names)
     problem = only_problem(result)
     assert "`reduce` → `{name}_1_conv`" in problem and "`bn_a` → `{name}_1_bn`" in problem
     assert len(result.notes) == 1 and "`relu_a` → `{name}_1_relu`" in result.notes[0]
-
-
-def test_duplicate_names_are_explained():
-    problem = only_problem(check_identity_block(blocks.identity_block_with_duplicate_names))
-    assert 'f"{name}_bn" is used by 2 layers' in problem
 
 
 def test_default_batchnorm_epsilon_is_caught_once_for_all_layers():
@@ -99,30 +89,11 @@ def test_default_batchnorm_epsilon_is_caught_once_for_all_layers():
     assert all(f"`{{name}}_{i}_bn`" in problem for i in (1, 2, 3))
 
 
-def test_valid_padding_is_explained_from_the_failed_addition():
-    problem = only_problem(check_identity_block(blocks.identity_block_with_valid_padding))
-    assert "8x8 vs 6x6" in problem and "padding='same'" in problem
-
-
 def test_operators_instead_of_named_layers_pass_with_notes():
     result = check_identity_block(blocks.identity_block_with_operators)
     assert result.passed, result.problems
     assert len(result.notes) == 2
     assert 'layers.Add(name=f"{name}_add")' in result.notes[0]
-
-
-def test_relu_inside_the_convolution_is_caught():
-    problem = only_problem(check_identity_block(blocks.identity_block_with_fused_relu))
-    assert "activation='relu' built in" in problem and "`{name}_1_conv`" in problem
-
-
-def test_convolutions_without_bias_are_caught():
-    problem = only_problem(check_identity_block(blocks.identity_block_without_bias))
-    assert "use_bias=False" in problem and "official weight files" in problem
-
-
-def test_function_returning_none_is_caught():
-    assert "returned None" in only_problem(check_identity_block(blocks.identity_block_that_returns_nothing))
 
 
 def test_unwritten_exercise_raises_a_one_line_not_written_yet():
