@@ -16,7 +16,8 @@ import numpy as np
 from .. import arguments
 from ..models.blocks import BN_EPSILON, EXPANSION, basic_block, conv_block, identity_block, preact_block
 from .reading import describe, read_block, structure_lines
-from .rules import BASIC, BASIC_A, PREACT, BlockComparison, bottleneck
+from .block_kinds import BASIC, BASIC_A, PREACT, bottleneck
+from .rules import BlockComparison
 from .running import BuildFailed, build, close, fixed_input, outputs_match
 from .verdict import CheckResult
 
@@ -49,7 +50,7 @@ def compare_block(fn, reference_fn, input_shape, kwargs, exercise, kind, project
         fn, reference_fn: the learner's function and ours, both called as f(x, **kwargs).
         input_shape: the input's shape without the batch axis.
         exercise: what the verdict is about, e.g. "identity block".
-        kind: the block family (`rules.BlockKind`).
+        kind: the block family (`block_kinds.BlockKind`).
         projection: whether the reference's shortcut projects (for the hints of a failed addition).
 
     Returns:
