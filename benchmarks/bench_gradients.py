@@ -3,6 +3,7 @@
     python benchmarks/bench_gradients.py [--repeats 5] [--network cifar|one_conv|both]
                                          [--degradation fast|full|none] [--epochs N] [--skip-explorer]
     python benchmarks/bench_gradients.py --before-after [--repeats 3]   # eager (before) against traced (now)
+    python benchmarks/bench_gradients.py --visits 8     # depth 44 <-> 50, each visit timed: eager, trace, traced
 
 Target (the project design, section 5 "figures"): a depth-50 pair recomputed in at most 2 s on 2 CPU cores after
 warm-up. For each network (He et al.'s CIFAR nets, the explorer's default, 6 x 8 + 2 = 50 layers; and the one-conv
@@ -30,6 +31,12 @@ import numpy as np
 
 # The depth next to 50 on each network's slider.
 NEIGHBOUR = {"cifar": 44, "one_conv": 49}
+
+
+def _trace_after():
+    from resnet_widgets import gradient_dispatch
+
+    return gradient_dispatch.TRACE_AFTER
 
 
 def _load():
@@ -130,6 +137,26 @@ def bench_before_after(repeats):
     return rows
 
 
+def bench_visits(visits):
+    """[(depth, seconds)] for `visits` alternating recomputations of the CIFAR pair at depths 44 and 50, after one
+    warm-up each: what a learner dragging the slider back and forth waits, visit by visit. With the trace policy
+    (gradient_dispatch.TRACE_AFTER) the first visits run eagerly, the next one traces, the later ones run traced."""
+    from resnet_widgets.gradients import compare
+
+    for depth in (50, NEIGHBOUR["cifar"]):
+        start = time.perf_counter()
+        compare(depth)
+        print(f"  warm-up, depth {depth}: {time.perf_counter() - start:.2f} s ({_load()})")
+    times = []
+    for i in range(visits):
+        depth = (NEIGHBOUR["cifar"], 50)[i % 2]
+        start = time.perf_counter()
+        compare(depth)
+        times.append((depth, time.perf_counter() - start))
+        print(f"  visit {i + 1}, depth {depth}: {times[-1][1]:.2f} s ({_load()})")
+    return times
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -139,6 +166,7 @@ def main():
     parser.add_argument("--epochs", type=int, help="epochs of the degradation run (default: the mode's)")
     parser.add_argument("--skip-degradation", action="store_true", help="the same as --degradation none")
     parser.add_argument("--skip-explorer", action="store_true", help="time the degradation run only")
+    parser.add_argument("--visits", type=int, help="time this many alternating visits of depths 44 and 50, one by one")
     parser.add_argument("--before-after", action="store_true",
                         help="the CIFAR nets' recomputations with the gradient step eager (before) and traced (now)")
     args = parser.parse_args()
@@ -153,6 +181,10 @@ def main():
         f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
         f"Keras {keras.__version__} on {keras.backend.backend()}; {_load()}"
     )
+    if args.visits:
+        print(f"\nCIFAR nets, depth 44 <-> 50, visit by visit (trace after {_trace_after()} eager calls per model):")
+        bench_visits(args.visits)
+        return 0
     if args.before_after:
         print("\nCIFAR nets, depth-50 pair: gradient step eager (before issue 15) against traced once per model (now):")
         for label, eager, traced, eager_runs, traced_runs in bench_before_after(args.repeats):

@@ -21,13 +21,19 @@ backend (TensorFlow, JAX). The package has one module per job:
 
     verdict    CheckResult: what the learner reads, as text and HTML; under nbgrader, its points
     reading    a block's graph read back from its output (the diagram's rule picks the shortcut)
-    rules      the comparison rules: a learner's block next to the reference, part by part
+    rules      the comparison rules: a learner's block next to the reference, part by part (with layer_rules,
+               name_rules and block_kinds)
     running    calling the learner's function, fixed weights and inputs, running both models
     layer_outputs  a learner's network next to a reference, layer by layer: the first output that differs
     blocks, resnet50, counting, cifar_resnet   the checks the notebooks call, built from the above
     grad_cam           notebook 09's Grad-CAM weighting step (numpy in, numpy out: only the verdict)
 
 A new exercise adds its check in a module of its own that uses these four, and exports it here.
+
+Models are read through resnet_widgets.graph (the shared model-graph walk, so a check and the diagram agree on
+which path is the shortcut), not through the diagram. One import reaches into another feature package: the
+Grad-CAM check compares the learner's layer with `inside.activations_and_gradients`, the reference it checks
+against (tests/test_layering.py lists it).
 
 Under nbgrader (the course's exercises are its autograded cells), each check cell is an autograder test cell
 worth `POINTS`. Its hidden tests call the same check again with other arguments (another width, input size,

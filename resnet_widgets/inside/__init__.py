@@ -9,7 +9,9 @@
     GradCamExplorer(model, images, class_names)    # pick an image and a class, see the heatmap
 
 Everything runs on TensorFlow and JAX, for the six variants, ResNets with fewer stages, and models that
-wrap a ResNet (transfer models): `graph.unfold` steps into nested models.
+wrap a ResNet (transfer models): `resnet_widgets.graph.unfold` steps into nested models, and Grad-CAM
+differentiates through `resnet_widgets.gradient_dispatch`; both sit below the feature packages, so this package
+imports no other one.
 """
 
 from .backbone import backbone, level_layers

@@ -12,6 +12,9 @@
     checkpoint_callbacks(folder)            the best model as .keras, resume after a kill, nothing half-written
     training_setup()                        precision, XLA and data parallelism for the machine at hand
     warmup_cosine_sgd(epochs, steps)        notebook 06b's recipe: SGD, Nesterov momentum, warm-up, cosine
+
+diagnose differentiates through resnet_widgets.gradient_dispatch, the shared gradient primitive below the feature
+packages; this package imports no other feature package.
 """
 
 from .course_resnet import (
