@@ -98,9 +98,20 @@ def test_zero_gamma_makes_every_branch_kernel_get_exactly_zero_gradient_at_init(
 
 @pytest.mark.parametrize("network, depth", [("one_conv", 4), ("cifar", 8)])
 @pytest.mark.parametrize("init", ["he_uniform", "glorot_normal", "glorot_uniform"])
-def test_every_init_scheme_gives_a_finite_positive_profile(init, network, depth):
-    result = compare(depth, width=4, batch_size=8, init=init, network=network)
-    assert np.all(np.isfinite(result.plain)) and np.all(result.plain > 0)
+def test_the_init_knob_draws_the_measured_kernels_from_its_scheme_and_the_norms_follow(init, network, depth):
+    plain, _ = matched_pair(depth, width=16, init=init, network=network)
+    kernel = np.asarray(measured_convs(plain)[-1].kernel)  # a 3x3 convolution: thousands of draws
+    fan_in, fan_out = np.prod(kernel.shape[:-1]), np.prod(kernel.shape[:-2]) * kernel.shape[-1]
+    # Variance scaling (keras.initializers): 2 / fan_in for He, 2 / (fan_in + fan_out) for Glorot.
+    variance = 2 / fan_in if init.startswith("he") else 2 / (fan_in + fan_out)
+    assert kernel.var() == pytest.approx(variance, rel=0.1)
+    # The bound tells the distributions apart: uniform on +-sqrt(3 var), a normal truncated at 2 of its unscaled
+    # standard deviations (rescaled by 0.8796 to the target variance).
+    bound = np.sqrt(3 * variance) if init.endswith("uniform") else 2 * np.sqrt(variance) / 0.87962566103423978
+    assert 0.9 * bound < np.abs(kernel).max() <= bound * (1 + 1e-6)
+    measured = compare(depth, width=4, batch_size=8, init=init, network=network)
+    he_normal = compare(depth, width=4, batch_size=8, network=network)
+    assert not np.allclose(measured.plain, he_normal.plain, rtol=1e-2)  # the measurement ran on those weights
 
 
 def test_glorot_starts_with_smaller_weights_than_he():
@@ -113,9 +124,14 @@ def test_glorot_starts_with_smaller_weights_than_he():
 
 @pytest.mark.parametrize("network, depth", [("one_conv", 4), ("cifar", 8)])
 @pytest.mark.parametrize("activation", ["elu", "gelu", "tanh", "sigmoid"])
-def test_every_activation_can_be_measured(activation, network, depth):
-    result = compare(depth, width=4, batch_size=8, activation=activation, network=network)
-    assert np.all(np.isfinite(result.residual)) and np.all(result.residual > 0)
+def test_the_activation_knob_sets_every_nonlinearity_and_the_norms_follow(activation, network, depth):
+    plain, residual = matched_pair(depth, width=4, activation=activation, network=network)
+    for model in (plain, residual):
+        nonlinearities = [layer for layer in model.layers if isinstance(layer, keras.layers.Activation)]
+        assert nonlinearities and {layer.activation.__name__ for layer in nonlinearities} == {activation}
+    measured = compare(depth, width=4, batch_size=8, activation=activation, network=network)
+    relu = compare(depth, width=4, batch_size=8, network=network)
+    assert not np.allclose(measured.residual, relu.residual, rtol=1e-2)  # the measurement ran through them
 
 
 @pytest.mark.parametrize("network, depth", [("one_conv", 3), ("cifar", 8)])
