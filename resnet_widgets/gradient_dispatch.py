@@ -98,6 +98,16 @@ def _tensorflow(model, x, y, loss_fn, variables, training):
     return loss, list(grads)
 
 
+def traces_next(model):
+    """True when `model`'s next measurement will trace its step (it has had TRACE_AFTER eager ones).
+
+    Tracing a deep net takes several seconds on a CPU, once; a widget can say so while it waits.
+    """
+    if not COMPILED or keras.backend.backend() != "tensorflow":
+        return False
+    return any(not callable(calls) and calls == TRACE_AFTER for calls in _traced.get(model, {}).values())
+
+
 def _jax(model, x, y, loss_fn, variables, training):
     import jax
 

@@ -13,7 +13,7 @@ import time
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from .. import arguments
+from .. import arguments, gradient_dispatch
 from ..display import StaticPicture, figure_png
 from ..plot_caption import PlotCaption
 from .batches import resolve_batch
@@ -241,6 +241,12 @@ class GradientExplorer(StaticPicture, widgets.VBox):
         start = time.perf_counter()
         try:
             if mode == "at init":
+                # The third look at one network compiles its gradient step (gradient_dispatch.TRACE_AFTER): seconds
+                # once, then each look at it is several times faster. Say so, rather than leave a long "computing".
+                pair = matched_pair(**knobs, seed=self.seed, input_shape=self._input_shape)  # cached: costs nothing
+                if any(gradient_dispatch.traces_next(model) for model in pair):
+                    self._set_status(f"<b>computing…</b> depth {knobs['depth']}, {mode}; compiling this network's "
+                                     "gradient step, once: later looks at it run faster")
                 result = compare(**common)
             else:
                 total = 2 * (self.steps + 1)

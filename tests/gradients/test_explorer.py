@@ -226,3 +226,23 @@ def test_without_a_drawing_function_there_is_no_show_the_network_toggle(manual_s
 def test_bad_data_is_refused_when_the_explorer_is_made():
     with pytest.raises(ValueError, match=r"data: labels must have shape \(3,\)"):
         GradientExplorer(data=(np.zeros((3, 28, 28)), np.zeros(2, int)))
+
+
+def test_the_look_that_compiles_a_network_says_so_while_it_waits(manual_scheduler):
+    # A network's third look traces its gradient step on TensorFlow (gradient_dispatch.TRACE_AFTER): seconds, once.
+    # The status says so during that look only; JAX measures eagerly, so there it never does.
+    clear_bank_cache()  # fresh networks: the count of looks starts here
+    explorer = GradientExplorer(depth=8, width=4, batch_size=8, scheduler=manual_scheduler)  # depth 8: look 1
+    shown = []
+    set_status = explorer._set_status
+    explorer._set_status = lambda text: (shown.append(text), set_status(text))
+    compiling = []
+    for depth in (14, 8, 14, 8, 14, 8):  # looks 1, 2, 2, 3, 3, 4 at depths 14, 8, 14, 8, 14, 8
+        shown.clear()
+        explorer.controls["depth"].value = depth
+        manual_scheduler.advance(1.0)
+        assert explorer.error is None and explorer.result.settings["depth"] == depth
+        compiling.append(any("compiling this network's gradient step" in text for text in shown))
+    on_tensorflow = keras.backend.backend() == "tensorflow"
+    assert compiling == [False, False, False, on_tensorflow, on_tensorflow, False]
+    assert "compiling" not in explorer.status.value  # the result replaces the note
