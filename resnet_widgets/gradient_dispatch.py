@@ -105,7 +105,7 @@ def traces_next(model):
     """
     if not COMPILED or keras.backend.backend() != "tensorflow":
         return False
-    return any(not callable(calls) and calls == TRACE_AFTER for calls in _traced.get(model, {}).values())
+    return any(isinstance(calls, int) and calls == TRACE_AFTER for calls in _traced.get(model, {}).values())
 
 
 def _jax(model, x, y, loss_fn, variables, training):
