@@ -19,7 +19,7 @@ A first fit of --warmup steps (tracing, compilation, autotuning, allocator) is l
 hits both alike; each fit ends when its loss is on the host. A figure is batch x steps / the median fit's time,
 with the fastest beside it; the ratio real / synthetic is of the medians (target on a GPU: at least 0.8).
 
-Defaults follow the machine: with a GPU visible to the active Keras backend (resnet_widgets.mode.gpu_available),
+Defaults follow the machine: with a GPU visible to the active Keras backend (resnet_widgets.devices.gpu_available),
 the real settings (batch 256 at 224 px, mixed_bfloat16, 3 x 20 steps after 5 warm-up steps; target, DESIGN.md
 section 5: at least 3,000 images/s on one H200, model FLOP utilisation printed beside it at about 24.6 GFLOP per
 image); without one, a small CPU run (batch 8 at 64 px, float32, 5 x 4 steps after 2 warm-up steps). Any flag
@@ -42,7 +42,7 @@ import numpy as np  # noqa: E402
 
 from resnet_widgets import models  # noqa: E402
 from resnet_widgets.data import load_dataset  # noqa: E402
-from resnet_widgets.mode import gpu_available  # noqa: E402
+from resnet_widgets.devices import gpu_available  # noqa: E402
 from resnet_widgets.training import ImageBatches, ImagePreprocessing  # noqa: E402
 
 PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")

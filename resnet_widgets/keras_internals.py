@@ -27,14 +27,12 @@ What is read (as of the Keras in binder/requirements.txt, 3.15):
                                  (require_callback_hooks checks them when a callback is made)
     Trainer.compiled             set to False after unfreezing, so that fit asks for compile() again
                                  (training.unfreeze, require_compile_again)
-    legacy_h5_format.save_weights_to_hdf5_group
-                                 writes weights in the Keras 2 HDF5 layout of the official ImageNet files
-                                 (Keras 3's save_weights writes another layout); tests make stand-in weight
-                                 files with it (notebook 04 shows learners the public route, model.save(".h5"))
 
-tests/test_keras_internals.py reads each of them on a small model. When a Keras upgrade renames one, that
-test fails with a message naming the attribute and this module, and so does any call here at run time
-(KerasInternalsChanged), rather than an AttributeError deep inside the diagram or a check.
+tests/test_keras_internals.py reads each of them on a small model. (The tests' own writer of the official
+weights layout, a private Keras function too, is in tests/official_layout.py: the package never writes it.)
+When a Keras upgrade renames one, that test fails with a message naming the attribute and this module, and so
+does any call here at run time (KerasInternalsChanged), rather than an AttributeError deep inside the diagram or a
+check.
 """
 
 from __future__ import annotations
@@ -111,21 +109,6 @@ def run_graph(model, inputs, call_fn):
     """
     run = _read(model, "_run_through_graph", "the walk of a functional model's graph that clone_model runs")
     return run(inputs, operation_fn=lambda operation: operation, call_fn=call_fn)
-
-
-def save_weights_in_official_layout(model, path):
-    """Write `model`'s weights to `path` in the layout of the official ImageNet .h5 files (legacy Keras 2 HDF5:
-    a `layer_names` attribute, one group per layer), which `load_weights(path)` and `weights=path` read."""
-    import h5py
-
-    try:
-        from keras.src.legacy.saving.legacy_h5_format import save_weights_to_hdf5_group
-    except ImportError:
-        raise _changed("the writer of the legacy HDF5 weights layout",
-                       "keras.src.legacy.saving.legacy_h5_format.save_weights_to_hdf5_group") from None
-    with h5py.File(path, "w") as handle:
-        save_weights_to_hdf5_group(handle, model)
-    return path
 
 
 def call_keyword(node, name, default=None):

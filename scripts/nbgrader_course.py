@@ -35,7 +35,7 @@ from pathlib import Path
 
 from traitlets.config import Config
 
-from resnet_widgets.environment import environment_variables
+from resnet_lab.environment import environment_variables
 
 # The line a learner replaces: it stands where the solution was, at the solution's indentation.
 PLACEHOLDER = ('raise NotImplementedError("Exercise: replace this line with your code (the instructions are above), '

@@ -29,7 +29,7 @@ from resnet_widgets.training.course_resnet import (  # noqa: E402
     WEIGHTS_FILE,
     pretrained_record,
 )
-from resnet_widgets.training.pretraining import RECIPE, SHORT_RUN, pretrain_course_resnet  # noqa: E402
+from resnet_lab.pretraining import RECIPE, SHORT_RUN, pretrain_course_resnet  # noqa: E402
 
 
 def main(argv=None):

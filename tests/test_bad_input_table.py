@@ -15,9 +15,10 @@ import keras
 import numpy as np
 import pytest
 
-from resnet_widgets import checks, data, environment, gradients, io, models
+from resnet_lab import environment
+from resnet_lab.mode import course_mode
+from resnet_widgets import checks, data, gradients, io, models
 from resnet_widgets.data import recorded
-from resnet_widgets.mode import course_mode
 from resnet_widgets.models import blocks, costs
 from resnet_widgets.models import weights as weights_module
 
@@ -306,7 +307,7 @@ def _fit_with_checkpoints(c, **kwargs):
 
 
 def _photos():
-    from resnet_widgets.inside import photos
+    from resnet_lab import photos
 
     return photos
 

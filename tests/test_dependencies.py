@@ -185,8 +185,8 @@ sys.meta_path.insert(0, Blocked())
 
 import numpy as np
 import keras
-import resnet_widgets.checks, resnet_widgets.diagram, resnet_widgets.environment, resnet_widgets.gradients
-import resnet_widgets.io, resnet_widgets.mode
+import resnet_widgets.checks, resnet_widgets.diagram, resnet_widgets.devices, resnet_widgets.gradients
+import resnet_widgets.io, resnet_lab.environment, resnet_lab.mode
 from resnet_widgets.models import identity_block
 from resnet_widgets.diagram import model_graph, to_svg
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from resnet_widgets import environment
-from resnet_widgets.mode import course_mode
+from resnet_lab import environment
+from resnet_lab.mode import course_mode
 
 pytestmark = pytest.mark.backend_neutral
 
@@ -22,9 +22,9 @@ def test_course_mode_reads_the_environment_variable(monkeypatch, value, expected
 
 def test_course_mode_auto_is_fast_without_a_gpu(monkeypatch):
     monkeypatch.setenv("RESNET_COURSE_MODE", "auto")
-    monkeypatch.setattr("resnet_widgets.mode.gpu_available", lambda: False)
+    monkeypatch.setattr("resnet_lab.mode.gpu_available", lambda: False)
     assert course_mode() == "fast"
-    monkeypatch.setattr("resnet_widgets.mode.gpu_available", lambda: True)
+    monkeypatch.setattr("resnet_lab.mode.gpu_available", lambda: True)
     assert course_mode() == "full"
 
 
@@ -50,7 +50,7 @@ def test_reachable_host_is_reported_online(http_server):
 
 REPORT = """
 import json
-from resnet_widgets.environment import environment_report, format_report
+from resnet_lab.environment import environment_report, format_report
 report = environment_report(check_network=False)
 print(json.dumps({"backend": report["keras_backend"], "text": format_report(report)}))
 """
@@ -86,7 +86,8 @@ GPU_PROBE = """
 import json, warnings
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    from resnet_widgets.mode import course_mode, gpu_available
+    from resnet_lab.mode import course_mode
+    from resnet_widgets.devices import gpu_available
     found = gpu_available()
     mode = course_mode("auto")
 print(json.dumps({"gpu": found, "mode": mode,

@@ -1,8 +1,9 @@
 """The package's layers: feature packages depend downward only (../shared/DESIGN.md, section 1).
 
 The feature packages (diagram, gradients, checks, training, inside) may import the shared layer below them
-(graph, gradient_dispatch, models, data, io, arguments, keras_internals and the small top-level helpers), never
-one another; and nothing below them imports a feature package. Imports are read from the source (every
+(graph, gradient_dispatch, layer_gradients, models, data, io, arguments, keras_internals and the small top-level
+helpers), never one another; and nothing below them imports a feature package. Above the whole library sits the
+course's own support, `resnet_lab`: it imports the library, and the library never imports it. Imports are read from the source (every
 `import` and `from ... import`, at any depth, relative ones resolved), so a lazy import inside a function
 counts too.
 """
@@ -10,18 +11,8 @@ counts too.
 import ast
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[1] / "resnet_widgets"
 FEATURES = ("diagram", "gradients", "checks", "training", "inside")
-# Sideways imports still to be removed (issue 19), each with its reason. The test fails when one disappears
-# without leaving this table too, so the table says what is left.
-KNOWN = {
-    ("checks", "inside"): "checks/grad_cam.py checks a learner's Grad-CAM layer against inside's own "
-                          "(activations_and_gradients): the reference lives in inside",
-}
-
-
 def unit_of(module):
     """'resnet_widgets.diagram.widget' -> 'diagram'; 'resnet_widgets.arguments' -> 'arguments'."""
     parts = module.split(".")
@@ -74,13 +65,37 @@ def test_the_import_reader_sees_relative_lazy_and_absolute_imports(tmp_path):
 
 def test_feature_packages_import_only_downward():
     found = sideways_imports()
-    unexpected = {edge: paths for edge, paths in found.items() if edge not in KNOWN}
-    assert not unexpected, "sideways or upward imports of a feature package: " + "; ".join(
-        f"{a} -> {b} in {', '.join(paths)}" for (a, b), paths in sorted(unexpected.items())
+    assert not found, "sideways or upward imports of a feature package: " + "; ".join(
+        f"{a} -> {b} in {', '.join(paths)}" for (a, b), paths in sorted(found.items())
     )
 
 
-@pytest.mark.parametrize("edge", sorted(KNOWN), ids=lambda e: f"{e[0]}->{e[1]}")
-def test_each_known_sideways_import_is_still_there(edge):
-    # When one is removed, remove its row from KNOWN: the table must say what is left.
-    assert edge in sideways_imports(), f"{edge[0]} no longer imports {edge[1]}: delete its row from KNOWN"
+def course_support_imports(root=PACKAGE):
+    """{module path: [resnet_lab modules]} for every import of the course's support inside the library."""
+    found = {}
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+            hits = [name for name in names if name.split(".")[0] == "resnet_lab"]
+            if hits:
+                found.setdefault(str(path.relative_to(root)), []).extend(hits)
+    return found
+
+
+def test_the_course_support_reader_sees_lazy_imports(tmp_path):
+    (tmp_path / "x.py").write_text("def f():\n    from resnet_lab.mode import course_mode\nimport resnet_widgets.io\n")
+    assert course_support_imports(tmp_path) == {"x.py": ["resnet_lab.mode"]}
+
+
+def test_the_library_never_imports_the_course_support():
+    # resnet_lab sits above the library: a `pip install resnet-widgets` user never needs the course's code.
+    assert course_support_imports() == {}
+
+
+def test_the_course_support_lives_beside_the_library_and_uses_it():
+    course_support = PACKAGE.parent / "resnet_lab"
+    modules = {path.stem for path in course_support.glob("*.py")} - {"__init__"}
+    assert modules == {"mode", "environment", "lab_inputs", "pretraining", "photos"}
+    for name in modules:
+        assert not (PACKAGE / f"{name}.py").exists() and not list(PACKAGE.rglob(f"{name}.py")), name

@@ -6,7 +6,7 @@ scikit-image ships these four photographs inside its wheel, each public domain o
 docstrings, quoted in photos.json). The course needs them at 224x224 only, so each is committed as the largest
 centred square, resized to 224x224 with Pillow's bicubic filter: the very pixels `sample_photos(size=224)`
 returned when it read scikit-image at run time. PNG, so nothing is lost again. The script rewrites photos.json
-with each file's size and sha256, which `resnet_widgets.inside.photos` checks when it loads them.
+with each file's size and sha256, which `resnet_lab.photos` checks when it loads them.
 """
 
 import hashlib

@@ -31,9 +31,9 @@ backend (TensorFlow, JAX). The package has one module per job:
 A new exercise adds its check in a module of its own that uses these four, and exports it here.
 
 Models are read through resnet_widgets.graph (the shared model-graph walk, so a check and the diagram agree on
-which path is the shortcut), not through the diagram. One import reaches into another feature package: the
-Grad-CAM check compares the learner's layer with `inside.activations_and_gradients`, the reference it checks
-against (tests/test_layering.py lists it).
+which path is the shortcut), not through the diagram. The Grad-CAM check compares the learner's layer with
+`resnet_widgets.layer_gradients.activations_and_gradients`, the shared layer's reference that `inside`'s Grad-CAM
+uses too.
 
 Under nbgrader (the course's exercises are its autograded cells), each check cell is an autograder test cell
 worth `POINTS`. Its hidden tests call the same check again with other arguments (another width, input size,

@@ -239,7 +239,7 @@ def check_grad_cam_target(target, result=None) -> CheckResult:
     import keras
 
     from .. import keras_internals
-    from ..inside import activations_and_gradients
+    from ..layer_gradients import activations_and_gradients
 
     result = CheckResult("Grad-CAM layer and score") if result is None else result
     name = getattr(target, "__name__", "target")

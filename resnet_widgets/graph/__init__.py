@@ -9,6 +9,7 @@ Modules, one step each:
     records      model_graph(): the JSON-ready hierarchy of stem, stages, blocks, layers and head
     layer_costs  one layer's parameters and multiply-adds
     unfold       a model that holds other models re-run as one flat graph, every layer's output at hand
+    levels       which layers are a ResNet's stage outputs C2..C5 (detection's and Grad-CAM's default layers)
 
 It sits below the feature packages (diagram, gradients, checks, training, inside) and depends only on
 `keras_internals` and `arguments`: the diagram draws these records, the checks read a learner's model with

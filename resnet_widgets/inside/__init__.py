@@ -9,15 +9,15 @@
     GradCamExplorer(model, images, class_names)    # pick an image and a class, see the heatmap
 
 Everything runs on TensorFlow and JAX, for the six variants, ResNets with fewer stages, and models that
-wrap a ResNet (transfer models): `resnet_widgets.graph.unfold` steps into nested models, and Grad-CAM
-differentiates through `resnet_widgets.gradient_dispatch`; both sit below the feature packages, so this package
-imports no other one.
+wrap a ResNet (transfer models): `resnet_widgets.graph.unfold` steps into nested models, and Grad-CAM takes its
+activations and gradients from `resnet_widgets.layer_gradients`; both sit below the feature packages, so this
+package imports no other one.
 """
 
+from ..graph.levels import LEVELS, PYRAMID_KEYS, STRIDES
 from .backbone import backbone, level_layers
 from .features import STAGES, feature_maps, plot_feature_maps, stage_layers
 from .grad_cam import GradCam, LayerGradients, activations_and_gradients, grad_cam, weight_feature_maps
-from .levels import LEVELS, PYRAMID_KEYS, STRIDES
 from .overlay import overlay, upsample
 
 __all__ = [

@@ -19,7 +19,7 @@ import keras
 from .. import arguments
 from ..models import FAMILY, build_resnet
 from ..graph import is_model, unfold
-from .levels import LEVELS, PYRAMID_KEYS, find_levels
+from ..graph.levels import LEVELS, PYRAMID_KEYS, find_levels
 
 PROBE_SIZE = 224  # where a model takes any size, its levels are found at this size
 

@@ -15,8 +15,9 @@ import numpy as np
 
 from .. import arguments
 from ..display import StaticPicture, figure_png
+from ..layer_gradients import check_model_images
 from ..plot_caption import PlotCaption
-from .grad_cam import _check_images, grad_cam
+from .grad_cam import grad_cam
 
 TOP_CLASS = -1  # the class selector's value for "whatever the network predicts"
 
@@ -152,7 +153,7 @@ class GradCamExplorer(StaticPicture, widgets.VBox):
 
     def __init__(self, model, images, class_names=None, shown=None, labels=None, layer="auto", alpha=0.45):
         self.model = model
-        self.images = _check_images(model, images)
+        self.images = check_model_images(model, images)
         first = explain(model, self.images, 0, TOP_CLASS, layer)  # checks the layer and the model now
         classes = len(first.probabilities)
         if class_names is None:

@@ -6,9 +6,9 @@ import keras
 import numpy as np
 
 from .. import arguments
-from .backbone import _check_levels, _levels_of, _model_of
-from .grad_cam import _check_images
 from ..graph import unfold
+from ..layer_gradients import check_model_images
+from .backbone import _check_levels, _levels_of, _model_of
 
 STAGES = ("conv1", "conv2", "conv3", "conv4", "conv5")
 _STAGE_LEVEL = {"conv2": "C2", "conv3": "C3", "conv4": "C4", "conv5": "C5"}
@@ -56,7 +56,7 @@ def feature_maps(model, images, stages=STAGES, batch_size=None, pooled=False) ->
             (shape, dtype), a batch_size that is not a whole number >= 1, or a model without ResNet layer names.
     """
     model = _model_of(model, weights=None, input_shape=None)
-    images = _check_images(model, images)
+    images = check_model_images(model, images)
     if batch_size is not None:
         batch_size = arguments.positive_int("batch_size", batch_size, meaning="images per forward pass")
     pooled = arguments.boolean("pooled", pooled, meaning="average each map over its locations")

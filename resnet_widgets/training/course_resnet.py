@@ -5,7 +5,7 @@ It is built from the course's `basic_block` and named like keras.applications' R
 `conv2_block1_1_conv`, ..., every block's output `convN_blockM_out`), so everything that finds layers by
 name (the diagram, `unfreeze`, `diagnose`, Grad-CAM) works on it as on ResNet50.
 
-The weights were made by `scripts/pretrain_course_resnet.py` (the recipe is `pretraining.RECIPE`) and ship
+The weights were made by `scripts/pretrain_course_resnet.py` (the recipe is `resnet_lab.pretraining.RECIPE`) and ship
 inside the package, next to a record of their sha256, the recipe and the accuracy they reached.
 """
 
@@ -113,7 +113,7 @@ def course_resnet(pretrained=True, include_top=True):
     - **Layers**: stem `conv1_*`, stages `conv2` to `conv5` of two basic blocks each (16, 32, 64, 128
       filters on 32, 16, 8, 4 px), block outputs `conv2_block1_out` ... `conv5_block2_out`, then `avg_pool`
       and `predictions` (softmax). About 0.7 M parameters.
-    - **Training** (`scripts/pretrain_course_resnet.py`, recipe `resnet_widgets.training.pretraining.RECIPE`):
+    - **Training** (`scripts/pretrain_course_resnet.py`, recipe `resnet_lab.pretraining.RECIPE`):
       the committed Fashion-MNIST subset's 2,500 training images of those five classes (500 each), with
       random horizontal flips and shifts, SGD with momentum 0.9, weight decay and a cosine learning-rate
       decay, seeded. The accuracy it reached on the subset's 500 validation images is in

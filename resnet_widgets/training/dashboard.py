@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 
 from .. import arguments, keras_internals
 from ..display import StaticPicture, figure_png
-from ..mode import gpu_available
+from ..devices import gpu_available
 from ..plot_caption import PlotCaption
 from .dashboard_view import (KINDS, PANELS, dashboard_summary, epoch_line, epoch_table, progress_parts, run_style,
                              static_figure, trace_specs)

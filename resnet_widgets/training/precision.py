@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import keras
 
 from .. import arguments
-from ..mode import gpu_available
+from ..devices import gpu_available
 
 PRECISIONS = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
 PARALLEL = ("auto", "none", "data")
@@ -46,6 +46,11 @@ class TrainingSetup:
                 keras.distribution.DataParallel(devices=keras.distribution.list_devices()[: self.devices]))
         return self
 
+    @property
+    def strategy(self):
+        """The tf.distribute.MirroredStrategy training runs under (TensorFlow, data parallel), else None."""
+        return self._strategy
+
     def scope(self):
         """The context to build and compile the model in (MirroredStrategy's scope on TensorFlow)."""
         return self._strategy.scope() if self._strategy is not None else contextlib.nullcontext()
@@ -63,7 +68,14 @@ def _devices():
     """(kind, name, count, compute capability as (major, minor) or None) of the backend's default devices."""
     backend = keras.backend.backend()
     if not gpu_available():
-        count = len(keras.distribution.list_devices("cpu")) if backend == "jax" else 1
+        if backend == "jax":
+            count = len(keras.distribution.list_devices("cpu"))
+        elif backend == "tensorflow":  # one, unless the CPU was split into logical devices before TF started
+            import tensorflow as tf
+
+            count = len(tf.config.list_logical_devices("CPU"))
+        else:
+            count = 1
         return "cpu", "cpu", count, None
     if backend == "jax":
         import jax
@@ -117,7 +129,9 @@ def training_setup(precision="auto", jit_compile="auto", parallel="auto"):
         elif backend == "tensorflow":
             import tensorflow as tf
 
-            strategy, mode = tf.distribute.MirroredStrategy(), "MirroredStrategy"
+            # MirroredStrategy() alone takes every GPU, or one CPU: several logical CPUs must be named.
+            cpus = [d.name for d in tf.config.list_logical_devices("CPU")] if kind == "cpu" and count > 1 else None
+            strategy, mode = tf.distribute.MirroredStrategy(devices=cpus), "MirroredStrategy"
         else:
             notes.append(f"data parallelism is not set up for the {backend} backend")
     else:

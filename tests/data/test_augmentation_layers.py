@@ -33,18 +33,25 @@ def test_rescaling_maps_uint8_pixels_to_the_model_range():
     np.testing.assert_allclose(keras.ops.convert_to_numpy(rescaling(1 / 127.5, -1.0)(x)), [[-1.0, 0.0, 1.0]], atol=1e-6)
 
 
-def test_layers_train_inside_a_model():
+def test_inside_a_model_the_layers_augment_in_fit_and_not_in_evaluate():
     import keras
 
     inputs = keras.Input((32, 32, 3))
     x = augmentation_layers(contrast=0.2, translation=0.1, seed=0)(inputs)
     x = rescaling()(x)
-    x = keras.layers.Conv2D(4, 3)(x)
+    x = keras.layers.Conv2D(4, 3, kernel_initializer=keras.initializers.GlorotUniform(seed=0))(x)
     outputs = keras.layers.Dense(2, activation="softmax")(keras.layers.GlobalAveragePooling2D()(x))
     model = keras.Model(inputs, outputs)
-    model.compile("sgd", "sparse_categorical_crossentropy")
-    history = model.fit(batch(), np.array([0, 1, 0, 1]), epochs=1, verbose=0)
-    assert np.isfinite(history.history["loss"][0])
+    # A step size of 0: fit reports the loss of the images it was given, and changes no weight.
+    model.compile(keras.optimizers.SGD(learning_rate=0.0), "sparse_categorical_crossentropy")
+    images, labels = batch(), np.array([0, 1, 0, 1])
+    seen_in_fit = model.fit(images, labels, batch_size=4, epochs=1, shuffle=False, verbose=0).history["loss"][0]
+    seen_in_evaluate = model.evaluate(images, labels, batch_size=4, verbose=0)
+    probabilities = keras.ops.convert_to_numpy(model(images, training=False))
+    unaugmented = -np.mean(np.log(probabilities[np.arange(4), labels]))
+    assert seen_in_evaluate == pytest.approx(unaugmented, rel=1e-5)  # evaluate: the images as they are
+    assert abs(seen_in_fit - seen_in_evaluate) > 1e-4, (seen_in_fit, seen_in_evaluate)  # fit: augmented ones
+    assert not model.layers[1].trainable_weights  # nothing in the augmentation for fit to train
 
 
 def test_everything_off_is_an_identity_block():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from resnet_widgets.data.locations import datasets_dir
-from resnet_widgets.inside.photos import SAMPLE_PHOTOS, sample_photos, square
+from resnet_lab.photos import SAMPLE_PHOTOS, sample_photos, square
 
 FREE_LICENCES = {"CC0", "public domain"}
 

@@ -3,7 +3,8 @@ that records connections proves it), and still serves what is already in the cac
 
 import pytest
 
-from resnet_widgets import environment, io
+from resnet_lab import environment
+from resnet_widgets import io
 from resnet_widgets.data import DownloadError, fetch_file, load_dataset
 from resnet_widgets.models import WeightsUnavailableError
 from resnet_widgets.models import weights as weights_module

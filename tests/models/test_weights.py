@@ -8,9 +8,9 @@ import pytest
 
 from resnet_widgets import models
 from resnet_widgets.io import file_digest
-from resnet_widgets.keras_internals import save_weights_in_official_layout
 from resnet_widgets.models import weights as weights_module
 
+from ..official_layout import save_weights_in_official_layout
 from .conftest import max_abs_difference, random_images
 
 pytestmark = pytest.mark.backend_neutral

@@ -1,7 +1,8 @@
 """Train a small model for a few SGD steps under training_setup() and print what happened, as JSON.
 
 Run in a fresh process, with KERAS_BACKEND and XLA_FLAGS set by the caller (JAX reads XLA_FLAGS when it
-starts, so a test cannot change the device count of its own process).
+starts, so a test cannot change the device count of its own process). On TensorFlow, LOGICAL_CPUS=n splits
+the CPU into n logical devices before TensorFlow starts, the TensorFlow counterpart of XLA's device count.
 """
 
 import json
@@ -11,6 +12,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+
+if keras.backend.backend() == "tensorflow" and int(os.environ.get("LOGICAL_CPUS", "1")) > 1:
+    import tensorflow as tf
+
+    tf.config.set_logical_device_configuration(
+        tf.config.list_physical_devices("CPU")[0],
+        [tf.config.LogicalDeviceConfiguration() for _ in range(int(os.environ["LOGICAL_CPUS"]))])
 
 from resnet_widgets.training.precision import training_setup  # noqa: E402
 
@@ -28,6 +36,12 @@ kernel = model.weights[0]
 devices_holding = None
 if keras.backend.backend() == "jax":
     devices_holding = len(kernel.value.sharding.device_set)
+replica_devices = None
+if setup.strategy is not None:  # where each replica of a step really runs (TensorFlow)
+    import tensorflow as tf
+
+    ids = setup.strategy.run(lambda: tf.distribute.get_replica_context().replica_id_in_sync_group)
+    replica_devices = sorted(t.device for t in setup.strategy.experimental_local_results(ids))
 distribution = keras.distribution.distribution()
 print(json.dumps({
     "describe": setup.describe(),
@@ -35,6 +49,7 @@ print(json.dumps({
     "parallel": setup.parallel,
     "distribution": type(distribution).__name__ if distribution is not None else None,
     "kernel_on_devices": devices_holding,
+    "replica_devices": replica_devices,
     "loss": [float(v) for v in history.history["loss"]],
     "weights": [np.asarray(w).tolist() for w in model.get_weights()],
 }))

@@ -10,7 +10,7 @@ import pytest
 from resnet_widgets.models import resnet
 from resnet_widgets.training import COURSE_RESNET_CLASSES, PretrainedWeightsError, course_resnet, pretrained_record
 from resnet_widgets.training.course_resnet import WEIGHTS_FILE, course_resnet_architecture, verify_pretrained_weights
-from resnet_widgets.training.pretraining import RECIPE, SHORT_RUN, kernel_norm, pretrain_course_resnet, pretraining_data
+from resnet_lab.pretraining import RECIPE, SHORT_RUN, kernel_norm, pretrain_course_resnet, pretraining_data
 
 
 @pytest.mark.backend_neutral

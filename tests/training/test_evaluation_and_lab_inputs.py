@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from resnet_widgets.training.evaluation import confusion_matrix, most_confident_mistakes, plot_gallery
-from resnet_widgets.training.lab_inputs import lab_inputs
+from resnet_lab.lab_inputs import lab_inputs
 
 pytestmark = pytest.mark.backend_neutral
 

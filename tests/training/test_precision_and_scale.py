@@ -1,5 +1,6 @@
 """training_setup: float32 on a CPU, mixed precision on a GPU, data parallel over several devices (JAX
-DataParallel, tested on two CPU devices), and the dashboard says what is in effect."""
+DataParallel and TensorFlow's MirroredStrategy, each tested on two CPU devices), and the dashboard says what is in
+effect."""
 
 import json
 import os
@@ -92,12 +93,15 @@ def test_the_dashboard_shows_the_setup_in_effect():
     assert setup.describe() in dashboard.status.value
 
 
-def test_on_tensorflow_data_parallel_means_mirrored_strategy_and_the_model_trains_in_its_scope():
-    assert keras.backend.backend() == "tensorflow"  # this test runs in the TensorFlow pass of make test
-    setup = training_setup(parallel="data")
-    assert setup.parallel == "MirroredStrategy" and "MirroredStrategy" in setup.describe()
-    with setup.scope():
-        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
-        model.compile("sgd", "sparse_categorical_crossentropy")
-    history = model.fit(np.random.rand(16, 3), np.arange(16) % 2, batch_size=8, epochs=1, verbose=0)
-    assert np.isfinite(history.history["loss"][0])
+def test_two_cpu_devices_train_data_parallel_on_tensorflow_and_match_one_device():
+    two = run_worker(KERAS_BACKEND="tensorflow", LOGICAL_CPUS="2")
+    assert two["devices"] == 2 and two["parallel"] == "MirroredStrategy"
+    assert "2 cpu devices · MirroredStrategy" in two["describe"]
+    # Each replica of a step ran on its own device.
+    assert [device.rsplit("/", 1)[-1] for device in two["replica_devices"]] == ["device:CPU:0", "device:CPU:1"]
+    one = run_worker(KERAS_BACKEND="tensorflow", LOGICAL_CPUS="1")
+    assert one["devices"] == 1 and one["parallel"] == "none" and one["replica_devices"] is None
+    # Each replica takes half of every batch and the gradients are summed: the same steps, the same weights.
+    for a, b in zip(two["weights"], one["weights"]):
+        np.testing.assert_allclose(np.array(a), np.array(b), rtol=1e-4, atol=1e-5)
+    assert two["loss"] == pytest.approx(one["loss"], rel=1e-4)

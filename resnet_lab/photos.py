@@ -14,8 +14,8 @@ import json
 import numpy as np
 from PIL import Image
 
-from .. import arguments
-from ..data.locations import datasets_dir
+from resnet_widgets import arguments
+from resnet_widgets.data.locations import datasets_dir
 
 FOLDER = "sample_photos"
 COMMITTED_SIDE = 224  # the side the photos are committed at; other sizes are resized from it

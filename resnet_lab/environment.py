@@ -1,7 +1,7 @@
 """The environment check of 00_start_here: versions, accelerator, network, and where weights come from.
 
 Everything here is a plain function returning data, so the notebook shows it and tests can call it, except
-`environment_variables`, the one way the package and its scripts set environment variables for a block.
+`environment_variables`, the one way the course's code and scripts set environment variables for a block.
 """
 
 import contextlib
@@ -10,8 +10,8 @@ import os
 import platform
 import sys
 
-from . import arguments
-from .io import OFFLINE_VARIABLE, can_connect, offline
+from resnet_widgets import arguments
+from resnet_widgets.io import OFFLINE_VARIABLE, can_connect, offline
 
 PACKAGES = ("keras", "tensorflow", "tensorflow-cpu", "jax", "jupyterlab", "ipywidgets", "anywidget", "plotly",
             "matplotlib", "nbval")
@@ -64,8 +64,10 @@ def environment_report(check_network=True):
     check_network = arguments.boolean("check_network", check_network)
     import keras
 
-    from .mode import course_mode, gpu_available
-    from .models.weights import cache_path
+    from resnet_widgets.devices import gpu_available
+    from resnet_widgets.models.weights import cache_path
+
+    from .mode import course_mode
 
     return {
         "python": sys.version.split()[0],

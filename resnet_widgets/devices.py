@@ -1,15 +1,6 @@
-"""Course mode: `fast` (the whole course on two CPU cores, as CI runs it) or `full` (the real GPU lab).
+"""Which accelerator the active Keras backend sees, asked without importing a backend Keras is not using."""
 
-RESNET_COURSE_MODE = auto (default) | fast | full. `auto` means full when an accelerator is visible,
-else fast. Each lab's `parameters` cell calls `course_mode()` and may override the answer.
-"""
-
-import os
 import warnings
-
-from . import arguments
-
-MODES = ("auto", "fast", "full")
 
 
 def gpu_available():
@@ -44,34 +35,9 @@ def gpu_available():
         warnings.warn(
             f"the {backend} backend failed when asked for its GPUs ({type(error).__name__}: {reason}): a broken "
             "CUDA install or driver, or a JAX_PLATFORMS / CUDA_VISIBLE_DEVICES setting that names no usable "
-            "device. Running as if there were no GPU (RESNET_COURSE_MODE=auto gives fast mode). Fix the install "
-            "to use the GPU, or set RESNET_COURSE_MODE=fast to choose the CPU on purpose.",
+            "device. Running as if there were no GPU. Fix the install to use the GPU.",
             RuntimeWarning,
             stacklevel=2,
         )
         return False
     return False
-
-
-def course_mode(requested=None):
-    """Resolve the course mode to "fast" or "full".
-
-    Args:
-        requested: "auto", "fast", "full" or None (None reads RESNET_COURSE_MODE, default "auto").
-
-    Returns:
-        "fast" or "full".
-
-    Raises:
-        ValueError: the requested mode (or the environment variable) is not one of MODES; the message
-            names `requested` or RESNET_COURSE_MODE, and the modes.
-    """
-    name = "requested"
-    if requested is None:
-        requested, name = os.environ.get("RESNET_COURSE_MODE", "auto"), "RESNET_COURSE_MODE"
-    # Case and spaces are forgiven ("FULL " from a shell); anything else is a mistake to point at.
-    value = requested.strip().lower() if isinstance(requested, str) else requested
-    arguments.choice(name, value, MODES, meaning="the course mode")
-    if value == "auto":
-        return "full" if gpu_available() else "fast"
-    return value

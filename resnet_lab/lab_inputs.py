@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..data import DownloadError, load_dataset
-from ..environment import environment_variables
-from ..io import OFFLINE_VARIABLE, offline
-from ..models import WeightsUnavailableError
-from ..models.weights import cache_path, fetch_imagenet_weights, imagenet_weights_file
+from resnet_widgets.data import DownloadError, load_dataset
+from resnet_widgets.io import OFFLINE_VARIABLE, offline
+from resnet_widgets.models import WeightsUnavailableError
+from resnet_widgets.models.weights import cache_path, fetch_imagenet_weights, imagenet_weights_file
+
+from .environment import environment_variables
 
 OFFLINE_CLASSES = range(5, 10)  # Sandal, Shirt, Sneaker, Bag, Ankle boot: as in Part A
 
@@ -100,8 +101,8 @@ def lab_inputs(mode, weights_name="resnet50", dataset="tf_flowers", folder=None,
         return LabInputs(photos, weights_name, "imagenet", True, f"{weights_name} with its ImageNet weights", ())
     if weights is not None:
         skipped.append("the ImageNet weights were found but are not used without the photos")
-    from ..data import augmentation_layers
-    from .course_resnet import COURSE_RESNET_CLASSES, COURSE_RESNET_IMAGE_SIZE, course_resnet
+    from resnet_widgets.data import augmentation_layers
+    from resnet_widgets.training.course_resnet import COURSE_RESNET_CLASSES, COURSE_RESNET_IMAGE_SIZE, course_resnet
     from .pretraining import RECIPE
 
     offline_data = load_dataset("fashion_mnist", image_size=COURSE_RESNET_IMAGE_SIZE, classes=OFFLINE_CLASSES,

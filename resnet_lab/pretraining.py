@@ -18,10 +18,11 @@ import time
 import keras
 import numpy as np
 
-from ..data import augmentation_layers, load_dataset
-from ..environment import environment_variables
-from ..models import resnet
-from .course_resnet import COURSE_RESNET_CLASSES, COURSE_RESNET_IMAGE_SIZE, course_resnet_architecture
+from resnet_widgets.data import augmentation_layers, load_dataset
+from resnet_widgets.models import resnet
+from resnet_widgets.training.course_resnet import COURSE_RESNET_CLASSES, COURSE_RESNET_IMAGE_SIZE, course_resnet_architecture
+
+from .environment import environment_variables
 
 RECIPE = {
     "epochs": 30,
