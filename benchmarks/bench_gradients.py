@@ -59,7 +59,7 @@ class Immediate:
 
 def cases(network, repeats):
     """{label: fn(i)} for one network: each call is one recomputation of the kind the label names."""
-    from resnet_widgets.gradients import compare, synthetic_batch
+    from resnet_widgets.gradients import NetworkSettings, compare, synthetic_batch
     from resnet_widgets.gradients.explorer import GradientExplorer
 
     depths = [NEIGHBOUR[network], 50]
@@ -73,23 +73,26 @@ def cases(network, repeats):
         clock.fire()
 
     return {
-        f"slider: depth {depths[0]} <-> 50, same knobs": lambda i: compare(depths[i % 2], network=network),
-        "new data: depth 50, another batch of 32": lambda i: compare(50, data=batches[i], network=network),
-        "unseen seed: depth 50, every weight drawn again": lambda i: compare(50, seed=1000 + i, network=network),
+        f"slider: depth {depths[0]} <-> 50, same knobs":
+            lambda i: compare(NetworkSettings(depth=depths[i % 2], network=network)),
+        "new data: depth 50, another batch of 32":
+            lambda i: compare(NetworkSettings(depth=50, network=network), data=batches[i]),
+        "unseen seed: depth 50, every weight drawn again":
+            lambda i: compare(NetworkSettings(depth=50, seed=1000 + i, network=network)),
         "new layers: depth 50, another activation (layers built)":
-            lambda i: compare(50, activation=activations[i % 4], network=network),
+            lambda i: compare(NetworkSettings(depth=50, activation=activations[i % 4], network=network)),
         f"widget: GradientExplorer depth {depths[0]} <-> 50": widget_step,
     }
 
 
 def bench(networks, repeats):
     """{network: [(label, median seconds, runs)]}, the networks alternating call by call so both see the same load."""
-    from resnet_widgets.gradients import compare
+    from resnet_widgets.gradients import NetworkSettings, compare
 
     plans = {}
     for network in networks:
         start = time.perf_counter()
-        compare(50, network=network)
+        compare(NetworkSettings(depth=50, network=network))
         print(f"{network}: warm-up (first compare(50): layers built, first kernels run) "
               f"{time.perf_counter() - start:.2f} s ({_load()})")
         plans[network] = cases(network, repeats)

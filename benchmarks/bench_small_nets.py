@@ -80,7 +80,7 @@ def experiment_rate(kind):
     """
     import keras
 
-    from resnet_widgets.gradients import build_network
+    from resnet_widgets.gradients import NetworkSettings, build_network
     from resnet_widgets.gradients.seeded_runs import train_over_seeds
 
     rng = np.random.default_rng(0)
@@ -90,7 +90,7 @@ def experiment_rate(kind):
     start = time.perf_counter()
     if kind == "before":
         for seed in seeds:
-            model = build_network("plain", 20, seed=seed, input_shape=(14, 14, 1))
+            model = build_network("plain", NetworkSettings(depth=20, seed=seed), input_shape=(14, 14, 1))
             model.compile(keras.optimizers.SGD(0.1, momentum=0.9),
                           keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"],
                           jit_compile=False)
@@ -98,7 +98,7 @@ def experiment_rate(kind):
                 model.fit(x, y, batch_size=64, epochs=1, verbose=0)
                 model.evaluate(x[:512], y[:512], batch_size=256, verbose=0)
     else:
-        model = build_network("plain", 20, input_shape=(14, 14, 1))
+        model = build_network("plain", NetworkSettings(depth=20), input_shape=(14, 14, 1))
         train_over_seeds(model, keras.optimizers.SGD(0.1, momentum=0.9), (x, y, x[:512], y[:512], x[:512], y[:512]),
                          seeds, epochs, 128, jit_compile=False)
     return len(seeds) * epochs * len(x) / (time.perf_counter() - start)
@@ -139,7 +139,7 @@ def main():
     from resnet_widgets.startup import import_keras_quietly
 
     keras = import_keras_quietly()
-    from resnet_widgets.gradients import build_network
+    from resnet_widgets.gradients import NetworkSettings, build_network
 
     peak = sgemm_gflops()
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; Keras {keras.__version__} on "
@@ -171,7 +171,7 @@ def main():
             ("residual-20, 14x14, batch 128", "residual", 128)]
     print(f"{'steady state':<48}{'images/s':>10}{'GFLOP/img':>11}{'GFLOP/s':>9}{'of peak':>9}")
     for label, kind, batch in nets:
-        model = build_network(kind, 20, input_shape=(14, 14, 1))
+        model = build_network(kind, NetworkSettings(depth=20), input_shape=(14, 14, 1))
         rate = images_per_second(model, batch, (14, 14, 1), steps=max(20, 4096 // batch))
         flops = 6 * forward_macs(model) / 1e9  # forward + backward, 2 FLOPs per multiply-add
         print(f"{label:<48}{rate:>10.0f}{flops:>11.4f}{rate * flops:>9.1f}{rate * flops / peak:>9.1%}")

@@ -12,7 +12,7 @@ from .batches import CLASSES, resolve_batch
 from .networks import matched_pair, measured_convs
 from .norms import first_last_ratio, norm, sparse_crossentropy, spread
 from .options import KINDS, NETWORK_LABELS
-from .settings import check_settings
+from .settings import as_settings
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,8 @@ class Comparison:
         plain, residual: float64 arrays, one norm per conv layer, input side first (depth - 1 of them for
             the CIFAR nets, whose depth counts the dense layer too; depth for the one-conv stack).
         loss: {"plain": float, "residual": float}, the loss on the batch.
-        settings: the knobs used (network, depth, width, batch_norm, init, activation, seed), plus "data"
-            (what the batch was), "batch_size" and "backend".
+        settings: a dict of the NetworkSettings used (depth, width, batch_norm, init, activation, seed, network),
+            plus "data" (what the batch was), "batch_size" and "backend".
         step: training steps taken before the measurement (0: at initialisation).
         layer_names: the conv layers' names, in the order of the norms.
     """
@@ -102,40 +102,39 @@ def measure_pair(plain, residual, x, y):
     return profiles, losses
 
 
-def compare(depth, width=16, batch_norm=True, init="he_normal", activation="relu", seed=0, data=None, batch_size=32,
-            network="cifar"):
+def compare(settings, data=None, batch_size=32):
     """Gradient norms of a plain and a residual network, identical but for the skip connections.
 
     Both networks have the same depth, width, normalisation, initialisation and initial weights (see
     networks.py). The measure is the L2 norm of the loss gradient with respect to each conv kernel, on
     one batch, in training mode.
 
+        compare(NetworkSettings(depth=56, batch_norm=False))      # the seven knobs travel together
+        compare(20)                                                # shorthand: NetworkSettings(depth=20)
+
     Args:
-        depth: for network="cifar", the paper's 6n + 2 weighted layers (8, 14, 20, ..., 56, ..., 110); for
-            "one_conv", the number of 3x3 conv layers (>= 1), the stem included.
-        width: filters of the first stage (16 as in the paper: stages of 16, 32, 64), or of every conv of the
-            one-conv stack (>= 1).
-        batch_norm: BatchNormalization after every conv.
-        init: one of options.INITS; "he_normal_zero_gamma" starts every residual branch's last BN at gamma = 0
-            (the plain net, which has no branches, keeps gamma = 1).
-        activation: one of options.ACTIVATIONS.
-        seed: seeds the weights and the synthetic batch or the choice of real images.
+        settings: a settings.NetworkSettings: network ("cifar", He et al.'s CIFAR-10 nets, section 4.2, or
+            "one_conv", the simpler stack), depth (6n + 2 weighted layers for "cifar": 8, 14, 20, ..., 56, ...,
+            110; the number of 3x3 convs for "one_conv"), width, batch_norm, init ("he_normal_zero_gamma" starts
+            every residual branch's last BN at gamma = 0; the plain net keeps gamma = 1), activation, and seed,
+            which seeds the weights and the synthetic batch or the choice of real images. A plain whole number
+            is a shorthand for NetworkSettings(depth=that number), every other knob at its default.
         data: None / "synthetic" (seeded random images), "fashion_mnist", or a pair (images, labels).
         batch_size: images per batch for "synthetic" and "fashion_mnist".
-        network: "cifar" (He et al.'s CIFAR-10 nets, section 4.2) or "one_conv" (the simpler stack).
 
     Returns:
         Comparison.
 
     Raises:
-        ValueError: a knob out of range or an unknown name (the message names it and the allowed values),
-            or data of the wrong shape.
-        TypeError: a whole-number knob that is not a whole number.
+        TypeError: settings neither a NetworkSettings nor a number; a depth given as a number that is not a
+            whole number.
+        ValueError: a depth given as a number that the network cannot have, a bad batch_size, or data of the
+            wrong shape. (NetworkSettings itself refuses bad knobs when it is made, naming the knob.)
     """
-    settings = check_settings(depth, width, batch_norm, init, activation, seed, network)
+    settings = as_settings(settings)
     batch_size = arguments.positive_int("batch_size", batch_size, "images per batch")
     x, y, description = resolve_batch(data, batch_size, settings.seed)
-    plain, residual = matched_pair(**settings.as_dict(), input_shape=x.shape[1:], classes=CLASSES)
+    plain, residual = matched_pair(settings, input_shape=x.shape[1:], classes=CLASSES)
     profiles, losses = measure_pair(plain, residual, x, y)
     return Comparison(
         plain=profiles["plain"],

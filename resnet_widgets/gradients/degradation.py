@@ -24,7 +24,7 @@ from .networks import build_network
 from .options import KINDS
 from .schedule import SHAPES, PaperSchedule
 from .seeded_runs import first_losses, train_over_seeds
-from .settings import check_depth
+from .settings import NetworkSettings, check_depth
 from .track import check_learning_rate
 
 # The paper's recipe (section 4.2), against which every config's departures are listed.
@@ -232,8 +232,8 @@ def _schedule(config, train_size):
 
 
 def _network_and_optimizer(kind, depth, config, input_shape, train_size):
-    model = build_network(kind, depth, width=config["width"], input_shape=input_shape, classes=CLASSES,
-                          weight_decay=config["weight_decay"])
+    settings = NetworkSettings(depth=depth, width=config["width"])  # seed 0; reseed() draws each run's weights
+    model = build_network(kind, settings, input_shape=input_shape, classes=CLASSES, weight_decay=config["weight_decay"])
     return model, keras.optimizers.SGD(learning_rate=_schedule(config, train_size), momentum=0.9)
 
 

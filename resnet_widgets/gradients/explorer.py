@@ -22,7 +22,7 @@ from .debounce import Debouncer
 from .figure_data import figure_data, figure_table
 from .networks import matched_pair
 from .options import ACTIVATIONS, INIT_LABELS, INITS, KINDS, NETWORK_LABELS, NETWORKS
-from .settings import check_settings
+from .settings import NetworkSettings
 from .track import Tracking, check_learning_rate, track
 
 MODES = ("at init", "during training")
@@ -51,8 +51,10 @@ class GradientExplorer(StaticPicture, widgets.VBox):
     measured (its plain twin is the same without the skips).
 
     Args:
-        depth, width, batch_norm, init, activation, seed, data, batch_size, network: the starting knobs, as
-            for compare() (depth within the slider's range here).
+        depth, width, batch_norm, init, activation, seed, network: the starting knobs, the fields of a
+            NetworkSettings (depth within the slider's range here); each recomputation makes a NetworkSettings
+            from the controls and passes it to compare() or track().
+        data, batch_size: as for compare().
         mode: "at init" or "during training".
         steps, every, learning_rate: the training run of "during training" (see track()).
         wait: seconds of quiet after the last control change before recomputing.
@@ -100,7 +102,7 @@ class GradientExplorer(StaticPicture, widgets.VBox):
                 "draw_network must be None or a function model -> widget, such as "
                 f"resnet_widgets.diagram.ArchitectureDiagram; received {type(draw_network).__name__}"
             )
-        settings = check_settings(depth, width, batch_norm, init, activation, seed, network)
+        settings = NetworkSettings(depth, width, batch_norm, init, activation, seed, network)
         low, high, _ = DEPTHS[settings.network]
         if not low <= settings.depth <= high:
             raise ValueError(
@@ -195,7 +197,7 @@ class GradientExplorer(StaticPicture, widgets.VBox):
 
     @property
     def knobs(self):
-        """The current control values as compare()'s keyword arguments (plus "mode")."""
+        """The current control values: NetworkSettings' keyword arguments but the seed, plus "mode"."""
         return {name: control.value for name, control in self.controls.items()}
 
     def _on_change(self, _change):
@@ -236,18 +238,19 @@ class GradientExplorer(StaticPicture, widgets.VBox):
     def _recompute(self):
         knobs = self.knobs
         mode = knobs.pop("mode")
-        common = {**knobs, "seed": self.seed, "data": self.data, "batch_size": self.batch_size}
+        common = {"data": self.data, "batch_size": self.batch_size}
         self._set_status(f"<b>computing…</b> depth {knobs['depth']}, {mode}")
         start = time.perf_counter()
         try:
+            settings = NetworkSettings(**knobs, seed=self.seed)
             if mode == "at init":
                 # The third look at one network compiles its gradient step (gradient_dispatch.TRACE_AFTER): seconds
                 # once, then each look at it is several times faster. Say so, rather than leave a long "computing".
-                pair = matched_pair(**knobs, seed=self.seed, input_shape=self._input_shape)  # cached: costs nothing
+                pair = matched_pair(settings, input_shape=self._input_shape)  # cached: costs nothing
                 if any(gradient_dispatch.traces_next(model) for model in pair):
                     self._set_status(f"<b>computing…</b> depth {knobs['depth']}, {mode}; compiling this network's "
                                      "gradient step, once: later looks at it run faster")
-                result = compare(**common)
+                result = compare(settings, **common)
             else:
                 total = 2 * (self.steps + 1)
 
@@ -256,7 +259,8 @@ class GradientExplorer(StaticPicture, widgets.VBox):
                     self._set_status(f"<b>training…</b> {kind} step {step}/{steps} ({done}/{total})")
 
                 result = track(
-                    **common, steps=self.steps, every=self.every, learning_rate=self.learning_rate, on_step=progress
+                    settings, **common, steps=self.steps, every=self.every, learning_rate=self.learning_rate,
+                    on_step=progress,
                 )
         except Exception as error:  # shown to the learner; the kernel and the widget stay usable
             self.error = error
@@ -329,7 +333,7 @@ class GradientExplorer(StaticPicture, widgets.VBox):
             return None
         s = self.result.settings
         knobs = {k: s[k] for k in ("depth", "width", "batch_norm", "init", "activation", "seed", "network")}
-        return matched_pair(**knobs, input_shape=self._input_shape)
+        return matched_pair(NetworkSettings(**knobs), input_shape=self._input_shape)
 
     def _draw_network(self):
         if self.show_network is None:

@@ -1,6 +1,6 @@
 """Plain and residual networks that differ only by their skip connections, as functional Keras models.
 
-Two networks, chosen by `network`:
+Two networks, chosen by the `network` field of NetworkSettings (settings.py), which holds all seven knobs:
 
 "cifar", what He et al. 2015 trained on CIFAR-10 (section 4.2), with Fashion-MNIST's 28x28 images in place of
 CIFAR's 32x32: a 3x3 stem conv of `width` filters, then three stages of n basic blocks (two 3x3 convs each) on
@@ -33,7 +33,7 @@ from .. import arguments
 from ..models.blocks import ChannelZeroPad
 from .initializers import SeededInitializer
 from .options import KINDS
-from .settings import check_settings
+from .settings import as_settings
 
 # Banks kept alive for reuse; two hold the current and the previous architecture of the explorer's knobs.
 BANK_CACHE_SIZE = 2
@@ -266,24 +266,13 @@ def _checked(input_shape, classes, stem_stride, network):
     return shape, classes, stem_stride
 
 
-def matched_pair(
-    depth,
-    width=16,
-    batch_norm=True,
-    init="he_normal",
-    activation="relu",
-    seed=0,
-    input_shape=(28, 28, 1),
-    classes=10,
-    stem_stride=1,
-    reuse=True,
-    network="cifar",
-):
+def matched_pair(settings, input_shape=(28, 28, 1), classes=10, stem_stride=1, reuse=True):
     """A plain and a residual network with the same knobs and the same initial weights.
 
     Args:
-        depth, width, batch_norm, init, activation, seed, network: see settings.check_settings (depth 6n + 2
-            for "cifar", the number of convs for "one_conv").
+        settings: the seven knobs as one settings.NetworkSettings (network, depth, width, batch_norm, init,
+            activation, seed), e.g. NetworkSettings(depth=20); a plain whole number is a shorthand for
+            NetworkSettings(depth=that number).
         input_shape: (height, width, channels) of the images.
         classes: number of logits.
         stem_stride: stride of the one-conv stack's first conv (2 halves the resolution); 1 for "cifar".
@@ -295,37 +284,30 @@ def matched_pair(
         (plain, residual): two functional keras.Model objects.
 
     Raises:
-        ValueError, TypeError: see settings.check_settings; bad input_shape, classes or stem_stride.
+        TypeError: settings neither a NetworkSettings nor a whole number.
+        ValueError, TypeError: a bad depth given as a number (see settings.check_depth); bad input_shape,
+            classes or stem_stride.
     """
-    settings = check_settings(depth, width, batch_norm, init, activation, seed, network)
+    settings = as_settings(settings)
     shape, classes, stem_stride = _checked(input_shape, classes, stem_stride, settings.network)
     bank = _bank(settings, shape, classes, stem_stride, reuse)
     return bank.model("plain", settings.depth), bank.model("residual", settings.depth)
 
 
-def build_network(
-    kind,
-    depth,
-    width=16,
-    batch_norm=True,
-    init="he_normal",
-    activation="relu",
-    seed=0,
-    input_shape=(28, 28, 1),
-    classes=10,
-    stem_stride=1,
-    network="cifar",
-    weight_decay=0.0,
-):
+def build_network(kind, settings, input_shape=(28, 28, 1), classes=10, stem_stride=1, weight_decay=0.0):
     """One freshly built plain or residual network with layers of its own (ready to train).
 
-    Two calls with the same knobs give networks with the same initial weights.
+    Two calls with the same settings give networks with the same initial weights. The one-conv stack is
+    build_network(kind, NetworkSettings(depth, network="one_conv")): `depth` 3x3 convs, a skip around each but
+    the stem.
 
     Args:
         kind: "plain" or "residual".
+        settings: a settings.NetworkSettings, or a whole number as a shorthand for NetworkSettings(depth=it);
+            see matched_pair.
         weight_decay: L2 coefficient on every kernel, as He et al.'s "weight decay of 0.0001" (section 4.2):
             the loss gains (weight_decay / 2) * ||W||^2 per kernel. 0 adds nothing.
-        Others: as for matched_pair.
+        input_shape, classes, stem_stride: as for matched_pair.
 
     Returns:
         A functional keras.Model.
@@ -334,7 +316,7 @@ def build_network(
         ValueError, TypeError: see matched_pair; unknown kind.
     """
     kind = arguments.choice("kind", kind, KINDS)
-    settings = check_settings(depth, width, batch_norm, init, activation, seed, network)
+    settings = as_settings(settings)
     shape, classes, stem_stride = _checked(input_shape, classes, stem_stride, settings.network)
     weight_decay = arguments.real_number("weight_decay", weight_decay, minimum=0, meaning="the L2 coefficient")
     return _bank(settings, shape, classes, stem_stride, reuse=False, weight_decay=weight_decay).model(
@@ -369,12 +351,3 @@ def reseed(model, seed):
             if layer.bias is not None:
                 layer.bias.assign(keras.ops.zeros(layer.bias.shape, layer.bias.dtype))
 
-
-def conv_stack(kind, depth, width=16, batch_norm=True, init="he_normal", activation="relu", seed=0,
-               input_shape=(28, 28, 1), classes=10, stem_stride=1):
-    """A fresh one-conv stack (network="one_conv"): `depth` 3x3 convs, a skip around each but the stem.
-
-    See build_network for the arguments, the return value and the errors.
-    """
-    return build_network(kind, depth, width, batch_norm, init, activation, seed, input_shape, classes,
-                         stem_stride, network="one_conv")

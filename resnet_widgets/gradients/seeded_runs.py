@@ -5,7 +5,7 @@ degradation experiment trains every network from several seeds. Building and com
 seconds on a CPU (TensorFlow traces the step; JAX compiles it), as much as a short run itself. So each
 network is built and compiled once; for every seed, `reseed` redraws its weights in place, the optimizer's
 state goes back to zero, and the same compiled step trains it again. A run with seed s starts from the very
-weights `build_network(..., seed=s)` draws, and sees the images in an order drawn from s.
+weights `build_network(kind, NetworkSettings(..., seed=s))` draws, and sees the images in an order drawn from s.
 """
 
 from __future__ import annotations

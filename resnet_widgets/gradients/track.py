@@ -13,7 +13,7 @@ from .compare import Comparison
 from .networks import build_network, measured_convs
 from .norms import norm, sparse_crossentropy
 from .options import KINDS
-from .settings import check_settings
+from .settings import as_settings
 
 OPTIMIZERS = ("sgd", "adam")
 
@@ -27,7 +27,7 @@ class Tracking:
         plain, residual: float64 arrays (recorded steps, conv layers); row i is the gradient of the training
             step `steps[i]`, i.e. after `steps[i]` updates. nan after a run diverged.
         loss: {"plain": array, "residual": array}, the batch loss at each recorded step.
-        settings: the knobs, plus data, batch_size, learning_rate, optimizer, backend.
+        settings: a dict of the NetworkSettings used, plus data, batch_size, learning_rate, optimizer, backend.
         diverged_at: {"plain": step or None, "residual": ...}: first step whose loss was not finite.
     """
 
@@ -73,30 +73,17 @@ def _optimizer(name, learning_rate):
     return keras.optimizers.Adam(learning_rate=learning_rate)
 
 
-def track(
-    depth,
-    width=16,
-    batch_norm=True,
-    init="he_normal",
-    activation="relu",
-    seed=0,
-    data=None,
-    steps=20,
-    every=5,
-    batch_size=32,
-    learning_rate=0.01,
-    optimizer="sgd",
-    on_step=None,
-    network="cifar",
-):
+def track(settings, data=None, steps=20, every=5, batch_size=32, learning_rate=0.01, optimizer="sgd", on_step=None):
     """Train a matched plain/residual pair for a few steps and record the gradient norms every `every` steps.
 
     Both networks start from the same weights as compare() would measure, and see the same batches. Step 0
-    is measured on compare()'s batch, so `track(...).at(0)` equals `compare(...)` with the same knobs.
+    is measured on compare()'s batch, so `track(settings).at(0)` equals `compare(settings)`.
 
     Args:
-        depth, width, batch_norm, init, activation, seed, data, batch_size, network: as for compare(). With a
-            pair of arrays as data, every step trains on the whole pair.
+        settings: a settings.NetworkSettings (the seven knobs: depth, width, batch_norm, init, activation,
+            seed, network), or a whole number as a shorthand for NetworkSettings(depth=that number); see
+            compare().
+        data, batch_size: as for compare(). With a pair of arrays as data, every step trains on the whole pair.
         steps: training steps (>= 1).
         every: record every `every` steps (>= 1); the last step is always recorded.
         learning_rate: step size (> 0).
@@ -107,10 +94,10 @@ def track(
         Tracking.
 
     Raises:
-        ValueError, TypeError: bad knobs or data (see compare), steps/every not >= 1, learning_rate not
+        ValueError, TypeError: bad settings or data (see compare), steps/every not >= 1, learning_rate not
             a positive number, unknown optimizer.
     """
-    settings = check_settings(depth, width, batch_norm, init, activation, seed, network)
+    settings = as_settings(settings)
     steps = arguments.positive_int("steps", steps, "training steps")
     every = arguments.positive_int("every", every, "steps between recordings")
     batch_size = arguments.positive_int("batch_size", batch_size, "images per batch")
@@ -127,7 +114,7 @@ def track(
 
     profiles, losses, diverged = {}, {}, {}
     for kind in KINDS:
-        model = build_network(kind, **settings.as_dict(), input_shape=shape, classes=CLASSES)
+        model = build_network(kind, settings, input_shape=shape, classes=CLASSES)
         opt = _optimizer(optimizer, learning_rate)
         variables = model.trainable_variables
         convs = measured_convs(model)

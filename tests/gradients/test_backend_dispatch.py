@@ -9,15 +9,16 @@ import keras
 import numpy as np
 import pytest
 
-from resnet_widgets.gradients import compare, synthetic_batch
+from resnet_widgets.gradients import NetworkSettings, build_network, compare, synthetic_batch
 from resnet_widgets.gradient_dispatch import loss_and_gradients
-from resnet_widgets.gradients.networks import conv_stack, measured_convs
+from resnet_widgets.gradients.networks import measured_convs
 from resnet_widgets.gradients.norms import sparse_crossentropy
 
 
 @pytest.mark.backend_neutral
 def test_gradients_match_finite_differences():
-    model = conv_stack("residual", 3, width=2, batch_norm=False, input_shape=(6, 6, 1))
+    settings = NetworkSettings(depth=3, width=2, batch_norm=False, network="one_conv")
+    model = build_network("residual", settings, input_shape=(6, 6, 1))
     x, y = synthetic_batch(4, shape=(6, 6, 1))
     loss_fn = sparse_crossentropy(from_logits=True)
     kernel = model.get_layer("conv2").kernel
@@ -41,7 +42,7 @@ def test_gradients_match_finite_differences():
 
 @pytest.mark.backend_neutral
 def test_training_mode_updates_batch_norm_moving_averages_on_every_backend():
-    model = conv_stack("plain", 2, width=2)
+    model = build_network("plain", NetworkSettings(depth=2, width=2, network="one_conv"))
     x, y = synthetic_batch(4)
     kernels = [conv.kernel for conv in measured_convs(model)]
     before = np.asarray(model.get_layer("bn2").moving_mean).copy()
@@ -51,7 +52,7 @@ def test_training_mode_updates_batch_norm_moving_averages_on_every_backend():
 
 @pytest.mark.backend_neutral
 def test_a_frozen_variable_is_refused_with_a_reason():
-    model = conv_stack("plain", 2, width=2)
+    model = build_network("plain", NetworkSettings(depth=2, width=2, network="one_conv"))
     model.get_layer("conv1").trainable = False
     x, y = synthetic_batch(2)
     with pytest.raises(ValueError, match="trainable variables"):
@@ -60,9 +61,9 @@ def test_a_frozen_variable_is_refused_with_a_reason():
 
 _OTHER_BACKEND_SCRIPT = """
 import json
-from resnet_widgets.gradients import compare
-r = compare(12, width=8, batch_size=8, network="one_conv")
-c = compare(14, width=4, batch_size=8)
+from resnet_widgets.gradients import NetworkSettings, compare
+r = compare(NetworkSettings(depth=12, width=8, network="one_conv"), batch_size=8)
+c = compare(NetworkSettings(depth=14, width=4), batch_size=8)
 print(json.dumps({"plain": r.plain.tolist(), "residual": r.residual.tolist(),
                   "cifar_plain": c.plain.tolist(), "cifar_residual": c.residual.tolist()}))
 """
@@ -76,9 +77,9 @@ def test_tensorflow_and_jax_measure_the_same_norms():
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     theirs = json.loads(done.stdout.strip().splitlines()[-1])
-    ours = compare(12, width=8, batch_size=8, network="one_conv")
+    ours = compare(NetworkSettings(depth=12, width=8, network="one_conv"), batch_size=8)
     assert ours.plain == pytest.approx(theirs["plain"], rel=1e-3)
     assert ours.residual == pytest.approx(theirs["residual"], rel=1e-3)
-    cifar = compare(14, width=4, batch_size=8)
+    cifar = compare(NetworkSettings(depth=14, width=4), batch_size=8)
     assert cifar.plain == pytest.approx(theirs["cifar_plain"], rel=1e-3)
     assert cifar.residual == pytest.approx(theirs["cifar_residual"], rel=1e-3)

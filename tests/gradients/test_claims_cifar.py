@@ -16,24 +16,26 @@ Measured on 2026-12-01 (TensorFlow, seeds 0, 1, 2), and the margin each bound le
 import numpy as np
 import pytest
 
-from resnet_widgets.gradients import compare
+from resnet_widgets.gradients import NetworkSettings, compare
 
 pytestmark = pytest.mark.backend_neutral
 
 
 @pytest.fixture(scope="module")
 def with_batch_norm():
-    return {depth: compare(depth, batch_norm=True, init="he_normal", batch_size=32) for depth in (20, 56, 110)}
+    return {depth: compare(NetworkSettings(depth=depth, batch_norm=True, init="he_normal"), batch_size=32)
+            for depth in (20, 56, 110)}
 
 
 @pytest.fixture(scope="module")
 def without_batch_norm():
-    return {depth: compare(depth, batch_norm=False, init="he_normal", batch_size=32) for depth in (20, 56)}
+    return {depth: compare(NetworkSettings(depth=depth, batch_norm=False, init="he_normal"), batch_size=32)
+            for depth in (20, 56)}
 
 
 @pytest.fixture(scope="module")
 def on_fashion_mnist():
-    return {depth: compare(depth, data="fashion_mnist", batch_size=32) for depth in (20, 56)}
+    return {depth: compare(NetworkSettings(depth=depth), data="fashion_mnist", batch_size=32) for depth in (20, 56)}
 
 
 def test_the_claims_are_measured_on_the_paper_s_nets(with_batch_norm):
@@ -87,7 +89,11 @@ def test_on_fashion_mnist_the_picture_is_the_same_and_the_numbers_differ(on_fash
     assert images["plain"] != pytest.approx(noise["plain"], rel=0.05)  # the data matters to the numbers
 
 
-def test_every_norm_in_the_claims_is_finite_and_positive(with_batch_norm, without_batch_norm, on_fashion_mnist):
+def test_each_spread_is_a_ratio_of_measured_norms_not_a_dead_layer(with_batch_norm, without_batch_norm, on_fashion_mnist):
+    # A layer cut off from the loss would have a norm of 0 and an infinite spread, which a claim such as
+    # "plain spread >= 100x" would pass without measuring anything.
     for result in [*with_batch_norm.values(), *without_batch_norm.values(), *on_fashion_mnist.values()]:
-        for profile in (result.plain, result.residual):
-            assert np.all(np.isfinite(profile)) and np.all(profile > 0)
+        for kind, profile in (("plain", result.plain), ("residual", result.residual)):
+            assert len(profile) == len(result.layer_names)  # one per convolution
+            assert profile.min() > 0 and np.isfinite(result.spreads[kind]), (kind, result.settings)
+            assert result.spreads[kind] == pytest.approx(profile.max() / profile.min())

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from resnet_widgets.gradients import Degradation, build_network, degradation_experiment, reseed
+from resnet_widgets.gradients import Degradation, NetworkSettings, build_network, degradation_experiment, reseed
 from resnet_widgets.gradients.degradation import departures, rerun_first_steps, resolve_config
 from resnet_widgets.gradients.schedule import PaperSchedule
 from resnet_widgets.gradients.seeded_runs import SeedRuns
@@ -134,8 +134,8 @@ def test_rerunning_the_first_steps_matches_the_run(tiny):
 
 
 def test_reseed_gives_the_weights_a_fresh_build_with_that_seed_would_have():
-    drawn = build_network("residual", 14, width=4, seed=3)
-    reused = build_network("residual", 14, width=4, seed=0)
+    drawn = build_network("residual", NetworkSettings(depth=14, width=4, seed=3))
+    reused = build_network("residual", NetworkSettings(depth=14, width=4, seed=0))
     reused.get_layer("conv2_block1_1_bn").moving_mean.assign(np.ones(4))  # as if it had trained
     reseed(reused, 3)
     for a, b in zip(drawn.weights, reused.weights):

@@ -129,9 +129,9 @@ def test_bad_starting_knobs_are_refused():
 
 
 def test_the_figure_data_is_plain_data_with_the_ratio_in_each_name():
-    from resnet_widgets.gradients import compare
+    from resnet_widgets.gradients import NetworkSettings, compare
 
-    result = compare(3, width=4, batch_size=8, network="one_conv")
+    result = compare(NetworkSettings(depth=3, width=4, network="one_conv"), batch_size=8)
     data = figure_data(result)
     assert data["x"] == [1, 2, 3]
     ratio = result.plain[0] / result.plain[-1]

@@ -4,8 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from resnet_widgets.gradients import gradient_norms, synthetic_batch
-from resnet_widgets.gradients.networks import conv_stack
+from resnet_widgets.gradients import NetworkSettings, build_network, gradient_norms, synthetic_batch
 
 pytestmark = pytest.mark.backend_neutral
 
@@ -33,7 +32,7 @@ def test_resnet50_gives_one_finite_positive_value_per_residual_block(resnet50):
 
 
 def test_a_model_without_resnet_names_falls_back_to_one_value_per_layer_with_a_kernel():
-    model = conv_stack("residual", 5, width=4)
+    model = build_network("residual", NetworkSettings(depth=5, width=4, network="one_conv"))
     x, y = synthetic_batch(8)
     result = gradient_norms(model, x, y)
     assert result.grouped_by == "layer"
@@ -42,9 +41,7 @@ def test_a_model_without_resnet_names_falls_back_to_one_value_per_layer_with_a_k
 
 
 def test_a_cifar_net_gives_one_value_per_basic_block():
-    from resnet_widgets.gradients import build_network
-
-    model = build_network("residual", 14, width=4)
+    model = build_network("residual", NetworkSettings(depth=14, width=4))
     x, y = synthetic_batch(8)
     result = gradient_norms(model, x, y)
     assert result.grouped_by == "block"
@@ -82,7 +79,7 @@ def test_per_layer_values_of_a_block_combine_into_the_block_value():
 
 
 def test_block_grouping_on_a_model_without_blocks_says_what_to_use_instead():
-    model = conv_stack("plain", 2, width=2)
+    model = build_network("plain", NetworkSettings(depth=2, width=2, network="one_conv"))
     x, y = synthetic_batch(2)
     with pytest.raises(ValueError, match="group_by='layer'"):
         gradient_norms(model, x, y, group_by="block")

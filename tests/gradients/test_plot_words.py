@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from resnet_widgets.gradients import compare
+from resnet_widgets.gradients import NetworkSettings, compare
 from resnet_widgets.gradients.figure_data import figure_data, figure_table, plot_summary
 from resnet_widgets.gradients.plotting import plot_gradient_norms
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.backend_neutral
 
 @pytest.fixture(scope="module")
 def result():
-    return compare(depth=8, width=4, batch_size=8)
+    return compare(NetworkSettings(depth=8, width=4), batch_size=8)
 
 
 def test_plain_and_residual_differ_in_dash_and_marker_not_only_colour(result):
