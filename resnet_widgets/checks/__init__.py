@@ -48,6 +48,10 @@ from .counting import check_stage_multiply_adds, check_stage_parameters
 from .grad_cam import check_grad_cam_target, check_grad_cam_weighting
 from .resnet50 import RESNET50_PARAMETERS, check_resnet50, check_resnet50_arguments
 from .verdict import POINTS, CheckResult, ExerciseNotWritten
+from . import landing
+
+# In a Jupyter kernel, Run All that stops at an unwritten exercise shows that cell, not the notebook's end.
+landing.install()
 
 __all__ = ["POINTS", "RESNET50_PARAMETERS", "CheckResult", "ExerciseNotWritten", "check_basic_block", "check_cifar_resnet",
            "check_conv_block", "check_grad_cam_target", "check_grad_cam_weighting", "check_identity_block", "check_plain_block",

@@ -18,6 +18,10 @@ pytestmark = pytest.mark.ui
 (NOTEBOOK_02,) = sorted(COURSE.glob("02_*.ipynb"))
 RELU_LINE = '    x = layers.BatchNormalization(epsilon=1.001e-5, name=f"{name}_3_bn")(x)\n'
 NOTEBOOK_JS = "window.jupyterapp.shell.currentWidget.content"
+# Whether cell i's output area is inside the visible part of the notebook's scrolling area.
+_IN_VIEW_JS = (f"((i) => {{ const nb = {NOTEBOOK_JS}; const cell = nb.widgets[i].node; const out = cell.querySelector('.jp-OutputArea') ?? cell;"
+               " const view = nb.node.getBoundingClientRect(); const box = out.getBoundingClientRect();"
+               " return box.height > 0 && box.bottom > view.top && box.top < view.bottom; })")
 
 
 def _cells(course):
@@ -67,6 +71,11 @@ def test_a_mistake_written_in_the_student_copy_is_named_and_the_solution_passes(
         run_all_cells(page, timeout=300)
     (stopped,) = notebook_errors(page)
     assert "run the exercise cell" in stopped.lower() or "exercise cell" in stopped, stopped
+    # The view lands on the check that stopped (Run All left it on the last cell before: the learner saw the
+    # Summary, not the message).
+    page.wait_for_function(f"() => {_IN_VIEW_JS}({check}) && !{_IN_VIEW_JS}({NOTEBOOK_JS}.widgets.length - 1)",
+                           timeout=15_000, polling=200)
+    save_screenshot(page, "learner_loop_02_run_all_stopped")
 
     _write_cell(page, exercise, mistake)
     assert _run_cell(page, exercise).strip() == ""
