@@ -39,6 +39,9 @@ def test_the_wheel_carries_the_es_module_and_css(tmp_path):
     (wheel,) = WheelBuilder(str(root)).build(directory=str(tmp_path), versions=["standard"])
     names = zipfile.ZipFile(wheel).namelist()
     assert {"resnet_widgets/diagram/static/diagram.js", "resnet_widgets/diagram/static/diagram.css"} <= set(names)
+    # The other widgets' scripts, and the course's own support package beside the library.
+    assert {"resnet_widgets/static/view_landing.js", "resnet_widgets/static/plot_caption.js"} <= set(names)
+    assert {"resnet_lab/__init__.py", "resnet_lab/mode.py", "resnet_lab/lab_inputs.py"} <= set(names)
 
 
 def test_state_starts_closed_and_syncs_one_scene():
