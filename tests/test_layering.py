@@ -13,28 +13,30 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "resnet_widgets"
 FEATURES = ("diagram", "gradients", "checks", "training", "inside")
+
+
 def unit_of(module):
     """'resnet_widgets.diagram.widget' -> 'diagram'; 'resnet_widgets.arguments' -> 'arguments'."""
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else ""
 
 
-def imported_modules(path, root=PACKAGE):
-    """Every resnet_widgets module that `path` (a file under `root`, the package folder) imports, dotted."""
+def imported_modules(path, root=PACKAGE, top="resnet_widgets"):
+    """Every module of the package `top` that `path` (a file under `root`, the library's folder) imports, dotted."""
     package = ["resnet_widgets", *path.relative_to(root).parts[:-1]]  # what a relative import starts from
     found = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names if alias.name.startswith("resnet_widgets")}
+            found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package[: len(package) - node.level + 1]
                 target = ".".join(base + ([node.module] if node.module else []))
                 found |= {target} if node.module else {f"{target}.{alias.name}" for alias in node.names}
-            elif node.module and node.module.startswith("resnet_widgets"):
+            elif node.module:
                 found.add(node.module)
-                found |= {f"{node.module}.{alias.name}" for alias in node.names if node.module == "resnet_widgets"}
-    return found
+                found |= {f"{node.module}.{alias.name}" for alias in node.names if node.module == top}
+    return {module for module in found if module.split(".")[0] == top}
 
 
 def sideways_imports():
@@ -74,12 +76,9 @@ def course_support_imports(root=PACKAGE):
     """{module path: [resnet_lab modules]} for every import of the course's support inside the library."""
     found = {}
     for path in sorted(root.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
-            hits = [name for name in names if name.split(".")[0] == "resnet_lab"]
-            if hits:
-                found.setdefault(str(path.relative_to(root)), []).extend(hits)
+        hits = sorted(imported_modules(path, root=root, top="resnet_lab"))
+        if hits:
+            found[str(path.relative_to(root))] = hits
     return found
 
 

@@ -28,13 +28,13 @@ class ViewLanding(anywidget.AnyWidget):
     _esm = _STATIC / "view_landing.js"
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle = super()._repr_mimebundle_(**kwargs)  # AnyWidget's: (data, metadata)
+        if bundle is None:
+            return None
         # Where the widget cannot be shown (a saved notebook without widget state, nbgrader's feedback), show
         # nothing rather than "ViewLanding(...)".
-        if isinstance(bundle, tuple):
-            data, metadata = bundle
-            return {**data, "text/plain": ""}, metadata
-        return {**bundle, "text/plain": ""} if bundle else bundle
+        data, metadata = bundle
+        return {**data, "text/plain": ""}, metadata
 
 
 def show_and_land(shell, etype, value, tb, tb_offset=None):
