@@ -15,6 +15,10 @@ DEV_STAMP := $(VENV)/.installed-dev
 SITE_JS := docs/site/widgets-js.txt
 SITE_JS_CACHE := $(VENV)/share/resnet-lab-site-js
 SITE_STAMP := $(VENV)/.site-js-packed
+# configurable-http-proxy, the proxy of the JupyterHub that tests/hub starts, from the npm registry at the versions
+# of tests/hub/package-lock.json (npm ci), inside the environment.
+HUB_PROXY := $(VENV)/share/resnet-lab-hub-proxy
+HUB_PROXY_STAMP := $(HUB_PROXY)/.installed
 PYTEST := $(PY) -m pytest
 # Two workers match CI's two cores; notebooks stay on one worker each (their cells share a kernel). Files go out in
 # collection order, where the root conftest puts the course's notebooks first: xdist's default hands out the files
@@ -77,6 +81,12 @@ $(SITE_STAMP): $(DEV_STAMP) $(SITE_JS)
 
 site-setup: setup $(SITE_STAMP)
 
+$(HUB_PROXY_STAMP): tests/hub/package.json tests/hub/package-lock.json | $(VENV)/bin/python
+	rm -rf $(HUB_PROXY) && mkdir -p $(HUB_PROXY)
+	cp tests/hub/package.json tests/hub/package-lock.json $(HUB_PROXY)/
+	cd $(HUB_PROXY) && npm ci --silent --no-audit --no-fund
+	touch $(HUB_PROXY_STAMP)
+
 # The course as a website (Sphinx + myst-nb + sphinx-book-theme), offline, from the committed outputs (nothing is
 # re-executed), with the student copies: build/site/html/index.html. scripts/build_site.py says how.
 site: site-setup
@@ -92,7 +102,7 @@ lab: setup-lab
 # then the browser and unit tests. Then the tests whose results depend on the backend (marker backend_neutral)
 # again on JAX, the backend our GPU checks use, so that path cannot rot unnoticed. pytest collects tests/ui once;
 # naming it first did not make xdist start the course's browser runs early (they still ran last, 2026-12-02).
-test: site-setup
+test: site-setup $(HUB_PROXY_STAMP)
 	$(PYTEST) $(XDIST) tests/ui tests
 	KERAS_BACKEND=jax $(PYTEST) $(XDIST) -m backend_neutral tests
 

@@ -7,8 +7,8 @@ The learner's lock, binder/requirements.txt, is what Binder, `make lab` and a Ju
 package's dependencies, the `lab` extra (JupyterLab, which brings ipykernel) and tensorflow-cpu in place of the
 `tensorflow` extra (a small Binder image). Nothing for tests.
 The developer's lock, requirements-dev.txt, is `-r binder/requirements.txt`, `-r docs/requirements.txt` (the
-course website's pins) and exact pins of what the tests and benchmarks add: the `test`, `browser` and `grading`
-(nbgrader: `make student`, tests/grading) extras and the build backend (hatchling, editables: `make setup` installs
+course website's pins) and exact pins of what the tests and benchmarks add: the `test`, `browser`, `grading`
+(nbgrader: `make student`, tests/grading) and `hub` (JupyterHub: tests/hub) extras and the build backend (hatchling, editables: `make setup` installs
 the package with --no-build-isolation).
 
 Each set is resolved by `pip install --dry-run --ignore-installed --report` (nothing is installed), for the
@@ -40,7 +40,7 @@ DOCS_LOCK = ROOT / "docs" / "requirements.txt"
 # The tensorflow extra is locked as tensorflow-cpu: the same package without the CUDA libraries.
 STANDS_IN_FOR = {"tensorflow": "tensorflow-cpu"}
 LEARNER_EXTRAS = ("tensorflow", "lab")
-DEV_EXTRAS = ("test", "browser", "grading")
+DEV_EXTRAS = ("test", "browser", "grading", "hub")
 BUILD_BACKEND = ("hatchling", "editables")
 
 LEARNER_HEADER = """\

@@ -143,7 +143,8 @@ def test_the_promised_python_is_the_one_ci_and_binder_run():
 def make_dry_run(target, tmp_path):
     """The commands `make -n <target>` would run on a fresh clone (no .venv), as a user runs make."""
     for name in ("Makefile", "pyproject.toml", "requirements-dev.txt", "binder/requirements.txt",
-                 "docs/requirements.txt", "docs/site/widgets-js.txt", "binder/overrides.json"):
+                 "docs/requirements.txt", "docs/site/widgets-js.txt", "binder/overrides.json",
+                 "tests/hub/package.json", "tests/hub/package-lock.json"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / name, tmp_path / name)
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
@@ -159,6 +160,21 @@ def test_make_lab_installs_the_learner_lock_only(tmp_path):
 
 def test_make_test_installs_the_dev_lock(tmp_path):
     assert make_dry_run("test", tmp_path) == [".venv/bin/python -m pip install --quiet -r requirements-dev.txt"]
+
+
+def test_the_hub_tests_proxy_is_installed_exactly_from_its_lock():
+    """configurable-http-proxy (tests/hub) is pinned exactly, its lock agrees, and `make test` installs it with
+    `npm ci`, which refuses a lock that disagrees with package.json."""
+    wanted = json.loads((REPO / "tests" / "hub" / "package.json").read_text())["dependencies"]
+    locked = json.loads((REPO / "tests" / "hub" / "package-lock.json").read_text())["packages"]
+    assert wanted and all(re.fullmatch(r"\d+\.\d+\.\d+", version) for version in wanted.values()), wanted
+    for name, version in wanted.items():
+        assert locked[""]["dependencies"][name] == version and locked[f"node_modules/{name}"]["version"] == version
+    assert all("integrity" in entry for key, entry in locked.items() if key), "every locked package has a hash"
+    commands = subprocess.run(["make", "--no-print-directory", "-n", "-W", "tests/hub/package-lock.json",
+                               ".venv/share/resnet-lab-hub-proxy/.installed"], cwd=REPO, capture_output=True,
+                              text=True, timeout=60).stdout
+    assert "npm ci" in commands and "npm install" not in commands, commands
 
 
 def test_the_course_extra_brings_the_default_backend_and_jupyterlab():
