@@ -40,7 +40,10 @@ def test_inside_a_model_the_layers_augment_in_fit_and_not_in_evaluate():
     x = augmentation_layers(contrast=0.2, translation=0.1, seed=0)(inputs)
     x = rescaling()(x)
     x = keras.layers.Conv2D(4, 3, kernel_initializer=keras.initializers.GlorotUniform(seed=0))(x)
-    outputs = keras.layers.Dense(2, activation="softmax")(keras.layers.GlobalAveragePooling2D()(x))
+    # Flatten, not pooling: a pooled feature barely moves when an image is flipped or shifted, so the loss would
+    # tell augmented images from the originals by chance (and the Dense layer's weights are seeded too).
+    outputs = keras.layers.Dense(2, activation="softmax",
+                                 kernel_initializer=keras.initializers.GlorotUniform(seed=1))(keras.layers.Flatten()(x))
     model = keras.Model(inputs, outputs)
     # A step size of 0: fit reports the loss of the images it was given, and changes no weight.
     model.compile(keras.optimizers.SGD(learning_rate=0.0), "sparse_categorical_crossentropy")
@@ -50,7 +53,7 @@ def test_inside_a_model_the_layers_augment_in_fit_and_not_in_evaluate():
     probabilities = keras.ops.convert_to_numpy(model(images, training=False))
     unaugmented = -np.mean(np.log(probabilities[np.arange(4), labels]))
     assert seen_in_evaluate == pytest.approx(unaugmented, rel=1e-5)  # evaluate: the images as they are
-    assert abs(seen_in_fit - seen_in_evaluate) > 1e-4, (seen_in_fit, seen_in_evaluate)  # fit: augmented ones
+    assert abs(seen_in_fit - seen_in_evaluate) > 1e-2, (seen_in_fit, seen_in_evaluate)  # fit: augmented ones
     assert not model.layers[1].trainable_weights  # nothing in the augmentation for fit to train
 
 
