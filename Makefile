@@ -19,7 +19,8 @@ SITE_STAMP := $(VENV)/.site-js-packed
 # of tests/hub/package-lock.json (npm ci), inside the environment.
 HUB_PROXY := $(VENV)/share/resnet-lab-hub-proxy
 HUB_PROXY_STAMP := $(HUB_PROXY)/.installed
-PYTEST := $(PY) -m pytest
+# The 30 slowest steps of each pass are printed at its end: where CI's time goes, run by run (docs/BENCHMARKS.md).
+PYTEST := $(PY) -m pytest --durations=30
 # Two workers match CI's two cores; notebooks stay on one worker each (their cells share a kernel). Files go out in
 # collection order, where the root conftest puts the course's notebooks first: xdist's default hands out the files
 # with the most tests first, which left the four live runs (one test each, 29 worker-minutes) to the end.
