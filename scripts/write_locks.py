@@ -11,6 +11,11 @@ course website's pins) and exact pins of what the tests and benchmarks add: the 
 (nbgrader: `make student`, tests/grading) and `hub` (JupyterHub: tests/hub) extras and the build backend (hatchling, editables: `make setup` installs
 the package with --no-build-isolation).
 
+The GPU image's lock, deploy/gpu-image/requirements.txt, is what deploy/gpu-image/Dockerfile installs over the
+learner's image in place of tensorflow-cpu: the `gpu` extra (tensorflow[and-cuda]) resolved with every other
+learner pin held, written as what it adds (TensorFlow and its CUDA libraries); a resolution that would move a
+learner pin stops the script.
+
 Each set is resolved by `pip install --dry-run --ignore-installed --report` (nothing is installed), for the
 Python running this script, with the current locks as constraints unless --upgrade; the developer's set is
 resolved together with the learner's and the docs' pins, so both locks agree on every shared package
@@ -36,6 +41,7 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[1]
 LEARNER_LOCK = ROOT / "binder" / "requirements.txt"
 DEV_LOCK = ROOT / "requirements-dev.txt"
+GPU_LOCK = ROOT / "deploy" / "gpu-image" / "requirements.txt"
 DOCS_LOCK = ROOT / "docs" / "requirements.txt"
 # The tensorflow extra is locked as tensorflow-cpu: the same package without the CUDA libraries.
 STANDS_IN_FOR = {"tensorflow": "tensorflow-cpu"}
@@ -59,18 +65,24 @@ DEV_HEADER = """\
 -r docs/requirements.txt
 
 """
+GPU_HEADER = """\
+# The GPU image's lock: what deploy/gpu-image/Dockerfile installs (--no-deps) on top of the learner's image, after
+# uninstalling tensorflow-cpu: TensorFlow itself (the `gpu` extra, tensorflow[and-cuda]) at tensorflow-cpu's version,
+# and the CUDA libraries it brings. Every other package is the learner's lock's, at its pin.
+# Written by scripts/write_locks.py from pyproject.toml (Python 3.11); tests/test_deploy_config.py checks it.
+"""
 
 
 def project() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
-def extra_requirements(extras) -> list[str]:
+def extra_requirements(extras, stand_ins=STANDS_IN_FOR) -> list[str]:
     found = []
     for extra in extras:
         for text in project()["optional-dependencies"][extra]:
             requirement = Requirement(text)
-            name = STANDS_IN_FOR.get(canonicalize_name(requirement.name), requirement.name)
+            name = stand_ins.get(canonicalize_name(requirement.name), requirement.name)
             found.append(str(requirement).replace(requirement.name, name, 1))
     return found
 
@@ -114,10 +126,22 @@ def main(argv=None) -> int:
     if disagree:
         raise SystemExit(f"the developer's resolution moved learner pins: {disagree}")
 
+    # The GPU image: the learner's environment with the `gpu` extra in place of tensorflow-cpu.
+    gpu_roots = [pin for name, pin in learner.items() if name != "tensorflow-cpu"]
+    gpu_roots += extra_requirements(("gpu",), stand_ins={})
+    gpu = resolve(gpu_roots, [*keep, *([] if args.upgrade else pins_of(GPU_LOCK).values())])
+    moved = sorted(gpu[name] for name in learner if name in gpu and gpu[name] != learner[name])
+    if moved:
+        raise SystemExit(f"the GPU image's resolution moved learner pins: {moved}")
+
     LEARNER_LOCK.write_text(LEARNER_HEADER + "".join(f"{learner[n]}\n" for n in sorted(learner)))
     added = sorted(n for n in dev if n not in learner and n not in pins_of(DOCS_LOCK))
     DEV_LOCK.write_text(DEV_HEADER + "".join(f"{dev[n]}\n" for n in added))
-    print(f"{LEARNER_LOCK.relative_to(ROOT)}: {len(learner)} pins; {DEV_LOCK.relative_to(ROOT)}: {len(added)} more")
+    gpu_added = sorted(n for n in gpu if n not in learner)
+    GPU_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    GPU_LOCK.write_text(GPU_HEADER + "".join(f"{gpu[n]}\n" for n in gpu_added))
+    print(f"{LEARNER_LOCK.relative_to(ROOT)}: {len(learner)} pins; {DEV_LOCK.relative_to(ROOT)}: {len(added)} more; "
+          f"{GPU_LOCK.relative_to(ROOT)}: {len(gpu_added)} in place of tensorflow-cpu")
     return 0
 
 

@@ -7,6 +7,7 @@ executed with traitlets), with no hub or cluster: the real multi-user hub is ano
 import importlib.util
 import os
 import re
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -24,6 +25,7 @@ TLJH_SNIPPET = DEPLOY / "tljh" / "jupyterhub_config.d" / "resnet_lab.py"
 NBGRADER_CONFIG = DEPLOY / "nbgrader" / "nbgrader_config.py"
 BENCHMARKS = ROOT / "docs" / "BENCHMARKS.md"
 GUIDE = ROOT / "docs" / "INSTRUCTORS.md"
+GPU_IMAGE = DEPLOY / "gpu-image"
 # The shared-GPU settings: JAX allocates on demand, TensorFlow grows its allocation.
 GPU_ENVIRONMENT = {"XLA_PYTHON_CLIENT_PREALLOCATE": "false", "TF_FORCE_GPU_ALLOW_GROWTH": "true"}
 # Keys of the Zero to JupyterHub chart's values.schema.yaml (jupyterhub/zero-to-jupyterhub-k8s at 48ea50e,
@@ -121,6 +123,45 @@ def test_z2jh_culls_idle_servers_and_pulls_the_course_with_nbgitpuller(z2jh):
 
 def test_the_image_that_z2jh_pulls_the_course_with_has_nbgitpuller():
     assert re.search(r"^nbgitpuller==", (ROOT / "binder" / "requirements.txt").read_text(), re.M)
+
+
+def lock_pins(path):
+    """{canonical name: version} of a lock's exact pins."""
+    from packaging.utils import canonicalize_name
+
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = version
+    return pins
+
+
+def test_the_gpu_image_is_the_learner_s_with_tensorflow_s_cuda_build_in_place_of_tensorflow_cpu():
+    from packaging.requirements import Requirement
+
+    learner, gpu = lock_pins(ROOT / "binder" / "requirements.txt"), lock_pins(GPU_IMAGE / "requirements.txt")
+    # The same TensorFlow as the learner's, within the package's `gpu` extra, and no package pinned twice.
+    assert gpu["tensorflow"] == learner["tensorflow-cpu"] and "tensorflow-cpu" not in gpu
+    extra = Requirement(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["gpu"][0])
+    assert extra.name == "tensorflow" and extra.extras == {"and-cuda"} and extra.specifier.contains(gpu["tensorflow"])
+    assert not set(gpu) & set(learner), sorted(set(gpu) & set(learner))
+    # What it adds besides TensorFlow is CUDA's libraries, and it has them (cuDNN, cuBLAS).
+    assert all(name.startswith("nvidia-") for name in set(gpu) - {"tensorflow"}), sorted(gpu)
+    assert {"nvidia-cudnn-cu12", "nvidia-cublas-cu12"} <= set(gpu)
+
+
+def test_the_gpu_image_installs_its_lock_over_the_learner_s_image_and_z2jh_pulls_it(z2jh):
+    steps = GPU_IMAGE.joinpath("Dockerfile").read_text()
+    assert re.search(r"^FROM \$\{LEARNER_IMAGE\}$", steps, re.M)
+    uninstall = steps.index("pip uninstall --yes tensorflow-cpu")
+    install = steps.index("pip install --no-cache-dir --no-deps -r /tmp/resnet-lab-gpu-requirements.txt")
+    assert uninstall < install < steps.index("pip check")  # one TensorFlow, and nothing left unsatisfied
+    assert "COPY deploy/gpu-image/requirements.txt /tmp/resnet-lab-gpu-requirements.txt" in steps
+    learner_image = z2jh["singleuser"]["image"]
+    gpu_image = profile(z2jh, "gpu")["kubespawner_override"]["image"]
+    assert gpu_image == f"{learner_image['name']}-gpu:{learner_image['tag']}"  # built from it, with its tag
 
 
 def tljh_settings():
