@@ -8,8 +8,8 @@ package's dependencies, the `lab` extra (JupyterLab, which brings ipykernel) and
 `tensorflow` extra (a small Binder image). Nothing for tests.
 The developer's lock, requirements-dev.txt, is `-r binder/requirements.txt`, `-r docs/requirements.txt` (the
 course website's pins) and exact pins of what the tests and benchmarks add: the `test`, `browser`, `grading`
-(nbgrader: `make student`, tests/grading) and `hub` (JupyterHub: tests/hub) extras and the build backend (hatchling, editables: `make setup` installs
-the package with --no-build-isolation).
+(nbgrader: `make student`, tests/grading) and `hub` (JupyterHub: tests/hub) extras and the build backend
+(hatchling, editables: `make setup` installs the package with --no-build-isolation).
 
 The GPU image's lock, deploy/gpu-image/requirements.txt, is what deploy/gpu-image/Dockerfile installs over the
 learner's image in place of tensorflow-cpu: the `gpu` extra (tensorflow[and-cuda]) resolved with every other
@@ -69,7 +69,7 @@ GPU_HEADER = """\
 # The GPU image's lock: what deploy/gpu-image/Dockerfile installs (--no-deps) on top of the learner's image, after
 # uninstalling tensorflow-cpu: TensorFlow itself (the `gpu` extra, tensorflow[and-cuda]) at tensorflow-cpu's version,
 # and the CUDA libraries it brings. Every other package is the learner's lock's, at its pin.
-# Written by scripts/write_locks.py from pyproject.toml (Python 3.11); tests/test_deploy_config.py checks it.
+# Written by scripts/write_locks.py from pyproject.toml (Python 3.11); tests/test_dependencies.py checks it.
 """
 
 

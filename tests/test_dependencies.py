@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 LEARNER_LOCK = REPO / "binder" / "requirements.txt"
 DEV_LOCK = REPO / "requirements-dev.txt"
 DOCS_LOCK = REPO / "docs" / "requirements.txt"
+GPU_LOCK = REPO / "deploy" / "gpu-image" / "requirements.txt"
 # The lock builds a small Binder image with tensorflow-cpu, which provides the tensorflow extra's package.
 STANDS_IN_FOR = {"tensorflow": "tensorflow-cpu"}
 NOT_LOCKED_EXTRAS = {"gpu", "course"}  # gpu: CUDA wheels for GPU machines only; course: names other extras
@@ -103,11 +104,23 @@ def test_the_learner_lock_holds_no_test_tool():
     assert TEST_TOOLS <= set(lock(DEV_LOCK)), sorted(TEST_TOOLS - set(lock(DEV_LOCK)))
 
 
+def test_the_gpu_lock_is_tensorflow_s_cuda_build_at_tensorflow_cpu_s_version_and_its_cuda_libraries():
+    """The GPU image (deploy/gpu-image) is the learner's with this lock in place of tensorflow-cpu; the test above
+    checks that no package is pinned both here and in the learner's lock."""
+    learner, gpu = pins_in(LEARNER_LOCK), pins_in(GPU_LOCK)
+    assert gpu["tensorflow"] == learner["tensorflow-cpu"] and "tensorflow-cpu" not in gpu
+    extra = Requirement(project()["optional-dependencies"]["gpu"][0])
+    assert extra.name == "tensorflow" and extra.extras == {"and-cuda"} and extra.specifier.contains(gpu["tensorflow"])
+    # What it adds besides TensorFlow is CUDA's libraries, and it has them (cuDNN, cuBLAS).
+    assert all(name.startswith("nvidia-") for name in set(gpu) - {"tensorflow"}), sorted(gpu)
+    assert {"nvidia-cudnn-cu12", "nvidia-cublas-cu12"} <= set(gpu)
+
+
 def test_the_dev_lock_adds_to_the_learner_and_docs_locks():
     assert lines_of(DEV_LOCK)[:2] == ["-r binder/requirements.txt", "-r docs/requirements.txt"]
 
 
-@pytest.mark.parametrize("path", [LEARNER_LOCK, DEV_LOCK, DOCS_LOCK], ids=lambda p: str(p.relative_to(REPO)))
+@pytest.mark.parametrize("path", [LEARNER_LOCK, DEV_LOCK, DOCS_LOCK, GPU_LOCK], ids=lambda p: str(p.relative_to(REPO)))
 def test_every_lock_line_is_an_exact_pin(path):
     for line in lines_of(path):
         assert line.startswith("-r ") or re.fullmatch(r"[A-Za-z0-9._-]+==[A-Za-z0-9.+!-]+", line), (
@@ -116,7 +129,7 @@ def test_every_lock_line_is_an_exact_pin(path):
 
 
 def test_the_locks_agree_on_every_shared_package():
-    locks = {path.relative_to(REPO): pins_in(path) for path in (LEARNER_LOCK, DEV_LOCK, DOCS_LOCK)}
+    locks = {path.relative_to(REPO): pins_in(path) for path in (LEARNER_LOCK, DEV_LOCK, DOCS_LOCK, GPU_LOCK)}
     versions = {}
     for path, pins in locks.items():
         for name, version in pins.items():

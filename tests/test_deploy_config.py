@@ -7,7 +7,6 @@ executed with traitlets), with no hub or cluster: the real multi-user hub is ano
 import importlib.util
 import os
 import re
-import tomllib
 from pathlib import Path
 
 import nbformat
@@ -123,33 +122,6 @@ def test_z2jh_culls_idle_servers_and_pulls_the_course_with_nbgitpuller(z2jh):
 
 def test_the_image_that_z2jh_pulls_the_course_with_has_nbgitpuller():
     assert re.search(r"^nbgitpuller==", (ROOT / "binder" / "requirements.txt").read_text(), re.M)
-
-
-def lock_pins(path):
-    """{canonical name: version} of a lock's exact pins."""
-    from packaging.utils import canonicalize_name
-
-    pins = {}
-    for line in path.read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line and not line.startswith("-"):
-            name, version = line.split("==")
-            pins[canonicalize_name(name)] = version
-    return pins
-
-
-def test_the_gpu_image_is_the_learner_s_with_tensorflow_s_cuda_build_in_place_of_tensorflow_cpu():
-    from packaging.requirements import Requirement
-
-    learner, gpu = lock_pins(ROOT / "binder" / "requirements.txt"), lock_pins(GPU_IMAGE / "requirements.txt")
-    # The same TensorFlow as the learner's, within the package's `gpu` extra, and no package pinned twice.
-    assert gpu["tensorflow"] == learner["tensorflow-cpu"] and "tensorflow-cpu" not in gpu
-    extra = Requirement(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["gpu"][0])
-    assert extra.name == "tensorflow" and extra.extras == {"and-cuda"} and extra.specifier.contains(gpu["tensorflow"])
-    assert not set(gpu) & set(learner), sorted(set(gpu) & set(learner))
-    # What it adds besides TensorFlow is CUDA's libraries, and it has them (cuDNN, cuBLAS).
-    assert all(name.startswith("nvidia-") for name in set(gpu) - {"tensorflow"}), sorted(gpu)
-    assert {"nvidia-cudnn-cu12", "nvidia-cublas-cu12"} <= set(gpu)
 
 
 def test_the_gpu_image_installs_its_lock_over_the_learner_s_image_and_z2jh_pulls_it(z2jh):
