@@ -24,6 +24,7 @@ def axe_audit(page, include: str | None = None) -> list[dict]:
 
     if include is not None:
         assert page.locator(include).count(), f"nothing on the page matches {include!r}: nothing to audit"
+    wait_for_transitions(page)
     # preload off: axe would fetch every stylesheet's @import relative to the page instead of the stylesheet
     # (sphinx-book-theme's theme.css imports ../basic.css), a 404 that is the auditor's, not the site's. Only
     # css-orientation-lock reads that preload; it is left "incomplete" (docs/ACCESSIBILITY.md).
@@ -35,6 +36,22 @@ def axe_audit(page, include: str | None = None) -> list[dict]:
          "nodes": [" ".join(map(str, node["target"])) for node in v["nodes"]]}
         for v in results["violations"]
     ]
+
+
+# Every finite CSS transition and animation on the page has run to its end (an endless one, a spinner, is left).
+_SETTLED_JS = """() => Promise.all(document.getAnimations()
+  .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+  .map(a => a.finished.catch(() => null))).then(() => null)"""
+
+
+def wait_for_transitions(page) -> None:
+    """Wait until the page's colours are the ones it comes to rest on.
+
+    A theme that switches to dark on load (pydata-sphinx-theme) fades its buttons' colours over 0.15 s. On a loaded
+    machine axe once read the search button's text mid-fade, black on the dark surface, and failed the page
+    (CI, stop 26); a reader sees that colour for a frame. The audit is of the page at rest.
+    """
+    page.evaluate(_SETTLED_JS)
 
 
 def blocking(violations: list[dict]) -> list[dict]:
