@@ -33,9 +33,6 @@ def http_server(tmp_path):
 @pytest.fixture
 def closed_url():
     """A loopback URL where nothing listens: what a download sees when the machine is offline."""
-    import socket
+    from .ports import free_port
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}/"
+    return f"http://127.0.0.1:{free_port()}/"

@@ -19,7 +19,6 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -31,18 +30,14 @@ from pathlib import Path
 import requests
 import websocket
 
+from ..ports import free_ports
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 # Where `make test` installs tests/hub/package.json (npm ci): inside the environment, as the site's JavaScript is.
 PROXY = Path(sys.prefix) / "share" / "resnet-lab-hub-proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
 TLJH_SETTINGS = ROOT / "deploy" / "tljh" / "jupyterhub_config.d" / "resnet_lab.py"
 SERVICE = "course-test"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def create_learner_account(name: str) -> Path:
@@ -147,7 +142,7 @@ class Hub:
 def start_hub(state: Path, *, users: list[str], admin: str, environment: dict[str, str],
               timeout: float = 60) -> Hub:
     """Start JupyterHub in `state` (a folder only root reads) and wait until its API answers."""
-    port, hub_port, proxy_api_port = free_port(), free_port(), free_port()
+    port, hub_port, proxy_api_port = free_ports(3)
     token, password = secrets.token_hex(16), secrets.token_hex(8)
     config = state / "jupyterhub_config.py"
     config.write_text(hub_config(port=port, hub_port=hub_port, proxy_api_port=proxy_api_port, state=state,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..ports import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACT_DIR = REPO_ROOT / "test-artifacts" / "ui"
@@ -115,12 +116,6 @@ def assert_no_browser_errors(page, expected: tuple[str, ...] = ()) -> None:
     assert not unexpected, "the browser reported errors:\n" + "\n".join(unexpected)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_jupyterlab(
     base_dir: Path, timeout: float = 60, env: dict | None = None, launcher: list[str] | None = None
 ) -> JupyterLabServer:
@@ -151,7 +146,7 @@ def start_jupyterlab(
     for sub in (root_dir, base_dir / "workspaces", base_dir / "runtime"):
         sub.mkdir(parents=True, exist_ok=True)
 
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     command = [
         *(launcher or [sys.executable, "-m", "jupyter", "lab"]),
         "--allow-root",
