@@ -34,7 +34,7 @@ cp "$CHECKOUT/binder/overrides.json" "$USER_ENV/share/jupyter/lab/settings/overr
 cp "$CHECKOUT/binder/jupyter_server_config.json" "$USER_ENV/etc/jupyter/jupyter_server_config.d/resnet_lab_binder.json"
 
 # 4. Limits per learner, from the measured peaks (docs/BENCHMARKS.md, "Memory per notebook"): 2 GiB (the largest
-#    fast-mode peak is 01b's, 1,855 MiB, 2026-12-06) and 2 cores.
+#    fast-mode peak is 01b's, 1,555 MiB, 2026-12-07) and 2 cores.
 #    https://tljh.jupyter.org/en/latest/topic/tljh-config.html#tljh-set-user-limits
 tljh-config set limits.memory 2G
 tljh-config set limits.cpu 2
