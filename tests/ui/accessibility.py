@@ -38,10 +38,14 @@ def axe_audit(page, include: str | None = None) -> list[dict]:
     ]
 
 
-# Every finite CSS transition and animation on the page has run to its end (an endless one, a spinner, is left).
-_SETTLED_JS = """() => Promise.all(document.getAnimations()
-  .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
-  .map(a => a.finished.catch(() => null))).then(() => null)"""
+# Every finite CSS transition and animation on the page has run to its end (an endless one, a spinner, is left),
+# or 10 s have passed: a page that keeps starting new ones is audited as it is then, not waited on forever.
+_SETTLED_JS = """() => Promise.race([
+  Promise.all(document.getAnimations()
+    .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map(a => a.finished.catch(() => null))),
+  new Promise(resolve => setTimeout(resolve, 10000)),
+]).then(() => null)"""
 
 
 def wait_for_transitions(page) -> None:
@@ -49,7 +53,7 @@ def wait_for_transitions(page) -> None:
 
     A theme that switches to dark on load (pydata-sphinx-theme) fades its buttons' colours over 0.15 s. On a loaded
     machine axe once read the search button's text mid-fade, black on the dark surface, and failed the page
-    (CI, stop 26); a reader sees that colour for a frame. The audit is of the page at rest.
+    (CI, 2026-12-07); a reader sees that colour for a frame. The audit is of the page at rest.
     """
     page.evaluate(_SETTLED_JS)
 
