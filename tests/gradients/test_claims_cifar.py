@@ -24,22 +24,25 @@ from resnet_widgets.gradients import NetworkSettings, compare
 pytestmark = pytest.mark.backend_neutral
 
 
+def on_noise(batch_norm, depths, batch_size):
+    """{depth: compare()} on one batch of uniform noise, He-normal init, seed 0."""
+    return {depth: compare(NetworkSettings(depth=depth, batch_norm=batch_norm, init="he_normal"), batch_size=batch_size)
+            for depth in depths}
+
+
 @pytest.fixture(scope="module")
 def with_batch_norm():
-    return {depth: compare(NetworkSettings(depth=depth, batch_norm=True, init="he_normal"), batch_size=32)
-            for depth in (20, 56)}
+    return on_noise(True, (20, 56), batch_size=32)
 
 
 @pytest.fixture(scope="module")
 def sixteen_images():
-    return {depth: compare(NetworkSettings(depth=depth, batch_norm=True, init="he_normal"), batch_size=16)
-            for depth in (56, 110)}
+    return on_noise(True, (56, 110), batch_size=16)
 
 
 @pytest.fixture(scope="module")
 def without_batch_norm():
-    return {depth: compare(NetworkSettings(depth=depth, batch_norm=False, init="he_normal"), batch_size=32)
-            for depth in (20, 56)}
+    return on_noise(False, (20, 56), batch_size=32)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +80,6 @@ def test_residual_spread_grows_with_depth_but_stays_within_100x_at_110(with_batc
 def test_residual_nets_are_far_more_even_than_their_plain_twins(with_batch_norm, sixteen_images):
     for spreads in (with_batch_norm[56].spreads, sixteen_images[110].spreads):
         assert spreads["residual"] * 100 < spreads["plain"], spreads
-
 
 
 def test_without_batch_norm_plain_gradients_are_small_and_shrink_with_depth(without_batch_norm):
