@@ -1,6 +1,6 @@
 """Make the degradation experiment's recorded run: He et al.'s Fig. 6 at 20 and 56 layers, on two CPU cores.
 
-    .venv/bin/python scripts/record_degradation.py                 # mode "recorded" (about an hour on 2 cores)
+    .venv/bin/python scripts/record_degradation.py                 # mode "recorded" (about 20 minutes on 2 cores)
     .venv/bin/python scripts/record_degradation.py --mode full     # the paper's scale, for a GPU
 
 Writes datasets/recorded/degradation-<mode>.json (atomically): every network's errors per epoch and per seed,
