@@ -18,6 +18,7 @@ import keras
 import numpy as np
 
 from .. import arguments
+from ..memory import release_memory
 from .batches import CLASSES, as_images_and_labels
 from .degradation_result import Degradation
 from .networks import build_network
@@ -293,6 +294,11 @@ def degradation_experiment(mode="fast", *, data="fashion_mnist", progress=False,
             runs[(kind, depth)] = train_over_seeds(model, optimizer, arrays, config["seeds"], config["epochs"],
                                                    config["batch_size"], jit_compile=_jit_compile(config),
                                                    on_epoch=on_epoch)
+            # Let each network go before the next is built: a trained network and its traced steps otherwise stay
+            # in the C library's free pages. In a fresh process the four fast-mode networks peaked at 980 MiB
+            # with this, 1,042 without (docs/BENCHMARKS.md); Binder gives a session 2 GB.
+            del model, optimizer
+            release_memory()
     settings = {
         **config,
         "data": source,

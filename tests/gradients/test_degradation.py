@@ -178,6 +178,38 @@ def test_a_dataset_given_whole_is_used_whole_at_full_resolution():
     assert "/ 10 after 50% and 75% of the run" in result.settings["optimizer"]
 
 
+def test_each_network_is_let_go_and_its_memory_given_back_before_the_next_is_built(monkeypatch):
+    """On Binder's 2 GB the experiment's trained networks must not pile up (01b's peak is at the limit)."""
+    import gc
+    import weakref
+
+    from resnet_widgets.gradients import degradation
+
+    built, alive_at_release = [], []
+    build = degradation._network_and_optimizer
+
+    def tracked_build(*args):
+        model, optimizer = build(*args)
+        built.append(weakref.ref(model))
+        return model, optimizer
+
+    def release():  # what release_memory() does first: collect the cycles Keras' objects form
+        gc.collect()
+        alive_at_release.append([ref() is not None for ref in built])
+
+    monkeypatch.setattr(degradation, "_network_and_optimizer", tracked_build)
+    monkeypatch.setattr(degradation, "release_memory", release)
+    rng = np.random.default_rng(0)
+    data = SimpleNamespace(
+        x_train=rng.integers(0, 256, (32, 28, 28), dtype=np.uint8), y_train=rng.integers(0, 10, 32),
+        x_val=rng.integers(0, 256, (16, 28, 28), dtype=np.uint8), y_val=rng.integers(0, 10, 16),
+    )
+    degradation_experiment("fast", data=data, depths=(8, 14), epochs=1, width=2, batch_size=16, seeds=(0,),
+                           train_size=32, val_size=16, probe_size=16)
+    assert len(built) == 4  # plain and residual at both depths
+    assert alive_at_release == [[False] * n for n in range(1, 5)]  # each released after its network, none held
+
+
 def test_unknown_settings_and_repeated_seeds_are_refused():
     with pytest.raises(TypeError, match="unknown setting 'depth'"):
         resolve_config("fast", depth=20)
