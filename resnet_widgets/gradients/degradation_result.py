@@ -169,16 +169,19 @@ class Degradation:
     def __repr__(self):
         return f"Degradation(\n{self.summary()}\n)"
 
-    def plot(self, axes=None, label=""):
+    def plot(self, axes=None, label="", yscale="linear"):
         """Like He et al.'s Fig. 6: plain (left), residual (right); dashed training, solid validation error.
 
         Lines are the mean over the seeds, shaded bands the range between them. `label` (e.g. "recorded")
-        goes into the titles. Returns the two matplotlib Axes.
+        goes into the titles. `yscale` "log" spreads out errors of a percent and below, where a long run ends
+        (the ticks stay plain percentages). Returns the two matplotlib Axes.
         """
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import FormatStrFormatter
 
         from .plotting import integer_ticks
 
+        yscale = arguments.choice("yscale", yscale, ("linear", "log"), meaning="the error axis")
         if axes is None:
             _, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True, layout="constrained")
         colors, markers = dict(zip(self.depths, DEPTH_COLORS)), dict(zip(self.depths, DEPTH_MARKERS))
@@ -200,6 +203,10 @@ class Degradation:
             ax.grid(True, alpha=0.3)
             ax.legend(fontsize=8)
         axes[0].set_ylabel("error (%)")
+        if yscale == "log":
+            for ax in axes:
+                ax.set_yscale("log")
+                ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
         return axes
 
     # -- a record on disk -----------------------------------------------------------------------------------

@@ -232,4 +232,8 @@ def test_the_result_plots_means_and_seed_bands(tiny):
     assert [line.get_label() for line in axes[1].lines] == [
         "residual-8 training", "residual-8 validation", "residual-14 training", "residual-14 validation"]
     assert axes[0].get_title().startswith("live: plain nets")
+    logged = tiny.plot(yscale="log")
+    assert [ax.get_yscale() for ax in logged] == ["log", "log"] and axes[1].get_yscale() == "linear"
+    with pytest.raises(ValueError, match="yscale"):
+        tiny.plot(yscale="logarithmic")
     plt.close("all")
