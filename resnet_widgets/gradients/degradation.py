@@ -61,7 +61,7 @@ CONFIGS = {
     "recorded": {
         "depths": (20, 56),
         "width": 16,
-        # 10,000 images for 12 epochs (940 steps) at 0.02: the search's round 4 (docs/BENCHMARKS.md). On 30,000
+        # 10,000 images for 12 epochs (948 steps) at 0.02: the search's round 4 (docs/BENCHMARKS.md). On 30,000
         # images for 5 epochs at 0.05 the 56-layer residual net only caught up with the 20-layer one; at 0.1 it
         # fell far behind, and a lower rate with more passes over fewer images let depth show. On 10,000 for 15
         # epochs at 0.05 the 20-layer residual net fitted 99.9% of its images, a floor at which nothing compares.
