@@ -27,6 +27,15 @@ def tiny():
     return degradation_experiment("fast", **TINY)
 
 
+def random_dataset(train, val):
+    """A dataset object of random 28x28 uint8 images and labels, `train` and `val` of them, given whole."""
+    rng = np.random.default_rng(0)
+    return SimpleNamespace(
+        x_train=rng.integers(0, 256, (train, 28, 28), dtype=np.uint8), y_train=rng.integers(0, 10, train),
+        x_val=rng.integers(0, 256, (val, 28, 28), dtype=np.uint8), y_val=rng.integers(0, 10, val),
+    )
+
+
 def made_up(final, depths=(20, 56), spread=0.0):
     """A Degradation whose last-epoch training errors are `final[(kind, depth)]` for seed 0, then + spread for
     seed 1 and - spread for seed 2; validation is training + 0.05."""
@@ -166,11 +175,7 @@ def test_departures_name_each_difference_from_the_papers_recipe():
 
 
 def test_a_dataset_given_whole_is_used_whole_at_full_resolution():
-    rng = np.random.default_rng(0)
-    data = SimpleNamespace(
-        x_train=rng.integers(0, 256, (40, 28, 28), dtype=np.uint8), y_train=rng.integers(0, 10, 40),
-        x_val=rng.integers(0, 256, (24, 28, 28), dtype=np.uint8), y_val=rng.integers(0, 10, 24),
-    )
+    data = random_dataset(40, 24)
     # Full mode's own depths (the paper's 20 and 56) would take minutes here; its data handling does not.
     result = degradation_experiment("full", data=data, depths=(8, 14), epochs=1, width=2, batch_size=16, seeds=(0,))
     assert result.settings["train_size"] == 40 and result.settings["val_size"] == 24  # None: every image
@@ -199,11 +204,7 @@ def test_each_network_is_let_go_and_its_memory_given_back_before_the_next_is_bui
 
     monkeypatch.setattr(degradation, "_network_and_optimizer", tracked_build)
     monkeypatch.setattr(degradation, "release_memory", release)
-    rng = np.random.default_rng(0)
-    data = SimpleNamespace(
-        x_train=rng.integers(0, 256, (32, 28, 28), dtype=np.uint8), y_train=rng.integers(0, 10, 32),
-        x_val=rng.integers(0, 256, (16, 28, 28), dtype=np.uint8), y_val=rng.integers(0, 10, 16),
-    )
+    data = random_dataset(32, 16)
     degradation_experiment("fast", data=data, depths=(8, 14), epochs=1, width=2, batch_size=16, seeds=(0,),
                            train_size=32, val_size=16, probe_size=16)
     assert len(built) == 4  # plain and residual at both depths
