@@ -56,7 +56,10 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
     Args:
         title: shown above the chart.
         redraws_per_second: at most this many redraws of the chart per second during an epoch (every epoch
-            end redraws too).
+            end redraws too). One a second by default: each redraw is drawn again by the learner's browser, on
+            the same cores as the training (Binder: two). In JupyterLab in Chromium, lab 08 ran all its cells
+            in 131 s at 1 a second against 177 s at 4, the browser taking 46 s of CPU against 80
+            (docs/BENCHMARKS.md, "The live dashboard's redraw rate").
         max_points: per curve; older batch points are thinned beyond it.
         setup: a TrainingSetup (training_setup()) whose describe() line the status shows, or None.
         text: None (plain lines only outside a notebook), True (always print them), or False (never).
@@ -67,7 +70,7 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         TypeError, ValueError: an argument of the wrong kind or out of range (the message names it).
     """
 
-    def __init__(self, title="training", redraws_per_second=4, max_points=DEFAULT_MAX_POINTS, setup=None,
+    def __init__(self, title="training", redraws_per_second=1, max_points=DEFAULT_MAX_POINTS, setup=None,
                  text=None, print_every=10.0, clock=time.perf_counter):
         self.title = str(title)
         self.min_interval = 1.0 / arguments.real_number("redraws_per_second", redraws_per_second, minimum=0.0,
@@ -80,6 +83,7 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         self.history = TrainingHistory(max_points=max_points, clock=clock)
         self.redraws = 0
         self._clock, self._last_draw, self._last_print = clock, None, None
+        self._first_step_pending = False
         self._next_name, self._next_batch_size, self._next_after, self._traces = None, None, None, {}
 
         self.figure = go.FigureWidget(layout=go.Layout(
@@ -144,17 +148,21 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
         self._next_after = None  # the name stays: the next fit, without a new run(), continues this run
         self._ensure_traces()
         self._draw(force=True)
+        self._first_step_pending = True  # the status says "preparing the first step" until it is done
 
     def on_epoch_begin(self, epoch, logs=None):
         self.history.epoch_begin(epoch)
 
     def on_train_batch_end(self, batch, logs=None):
         now = self._clock()
-        due = self._last_draw is None or now - self._last_draw >= self.min_interval
+        # The first batch of a fit is drawn at once, whatever the rate: the status stops saying "preparing".
+        first = self._first_step_pending
+        self._first_step_pending = False
+        due = first or self._last_draw is None or now - self._last_draw >= self.min_interval
         learning_rate = self._learning_rate() if due else None
         self.history.record_batch(batch, _floats(logs), learning_rate)
         if due:
-            self._draw()
+            self._draw(throttled=not first)
         if self.text and self.print_every and (self._last_print is None or now - self._last_print >= self.print_every):
             self._last_print = now
             print(" · ".join(progress_parts(self.history)), flush=True)
@@ -195,9 +203,11 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
                 ))
         self.figure.add_traces(new)
 
-    def _draw(self, force=False):
+    def _draw(self, force=False, throttled=True):
+        """Redraw the chart, progress and status; `force` also the caption, and ignores the rate, as does
+        `throttled=False`."""
         now = self._clock()
-        if not force and self._last_draw is not None and now - self._last_draw < self.min_interval:
+        if throttled and not force and self._last_draw is not None and now - self._last_draw < self.min_interval:
             return
         self._last_draw = now
         self.redraws += 1

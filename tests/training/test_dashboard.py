@@ -52,6 +52,14 @@ def test_redraws_are_throttled_to_a_few_a_second_and_use_batch_update(monkeypatc
     assert len(updates) == dashboard.redraws
 
 
+def test_by_default_the_chart_is_redrawn_at_most_once_a_second():
+    # The browser draws every redraw again, on the cores the training uses: the default keeps it to one a second.
+    dashboard = LiveDashboard(text=False, clock=Clock(step=0.01))  # 100 batches a second
+    simulate(dashboard, "frozen", epochs=2, steps=500)
+    # 1,000 batches over about 10 s: about 10 redraws, plus one per epoch, at the start and at the end.
+    assert 8 <= dashboard.redraws <= 16
+
+
 def test_several_runs_are_overlaid_on_one_chart():
     dashboard = LiveDashboard(text=False, clock=Clock(0.01))
     for name in ("frozen", "fine-tuned", "from scratch"):
