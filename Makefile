@@ -25,6 +25,10 @@ PYTEST := $(PY) -m pytest --durations=30
 # collection order, where the root conftest puts the course's notebooks first: xdist's default hands out the files
 # with the most tests first, which left the four live runs (one test each, 29 worker-minutes) to the end.
 XDIST  ?= -n 2 --dist loadfile --no-loadscope-reorder
+# The TensorFlow pass, with its browser tests, on three workers: a browser test spends part of its time waiting (a
+# page to load, a kernel to start, a widget to settle), and a third worker's tests use those moments. Trial run
+# 2026-12-07, see docs/BENCHMARKS.md ("CI time again").
+XDIST_TF ?= -n 3 --dist loadfile --no-loadscope-reorder
 
 # The JAX pass. Most of its time is XLA compiling the same small training steps again, test after test: JAX's
 # compilation cache, in a folder of the run's own (a fresh clone starts as cold as CI), hands a step compiled once
@@ -111,7 +115,7 @@ lab: setup-lab
 # again on JAX, the backend our GPU checks use, so that path cannot rot unnoticed. pytest collects tests/ui once;
 # naming it first did not make xdist start the course's browser runs early (they still ran last, 2026-12-02).
 test: site-setup $(HUB_PROXY_STAMP)
-	$(PYTEST) $(XDIST) tests/ui tests
+	$(PYTEST) $(XDIST_TF) tests/ui tests
 	$(JAX_PASS)
 
 # The course notebooks under nbval itself, for a machine without Chromium (make test runs them in the browser).
