@@ -21,18 +21,20 @@ HUB_PROXY := $(VENV)/share/resnet-lab-hub-proxy
 HUB_PROXY_STAMP := $(HUB_PROXY)/.installed
 # The 30 slowest steps of each pass are printed at its end: where CI's time goes, run by run (docs/BENCHMARKS.md).
 PYTEST := $(PY) -m pytest --durations=30
-# Two workers match CI's two cores; notebooks stay on one worker each (their cells share a kernel). Files go out in
+# Two workers match CI's two cores (the JAX pass: compiling, all CPU); notebooks stay on one worker each (their cells
+# share a kernel). Files go out in
 # collection order, where the root conftest puts the course's notebooks first: xdist's default hands out the files
 # with the most tests first, which left the four live runs (one test each, 29 worker-minutes) to the end.
 XDIST  ?= -n 2 --dist loadfile --no-loadscope-reorder
 # The TensorFlow pass, with its browser tests, on three workers: a browser test spends part of its time waiting (a
-# page to load, a kernel to start, a widget to settle), and a third worker's tests use those moments. Trial run
-# 2026-12-07, see docs/BENCHMARKS.md ("CI time again").
+# page to load, a kernel to start, a widget to settle), and a third worker's tests use those moments. In a fresh
+# clone on 2 cores the pass took 22:43 on three workers against 24:29 on two, an hour apart (docs/BENCHMARKS.md,
+# "CI time again").
 XDIST_TF ?= -n 3 --dist loadfile --no-loadscope-reorder
 
 # The JAX pass. Most of its time is XLA compiling the same small training steps again, test after test: JAX's
 # compilation cache, in a folder of the run's own (a fresh clone starts as cold as CI), hands a step compiled once
-# to every later test and to the other worker. The pass took 353 s instead of 393 (docs/BENCHMARKS.md).
+# to every later test and to the other worker. The pass took 353 s instead of 394, one run each (docs/BENCHMARKS.md).
 JAX_PASS = cache=$$(mktemp -d) && KERAS_BACKEND=jax JAX_COMPILATION_CACHE_DIR=$$cache \
 	JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0 $(PYTEST) $(XDIST) -m backend_neutral tests; \
 	status=$$?; rm -rf $$cache; exit $$status
