@@ -156,13 +156,12 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         now = self._clock()
         # The first batch of a fit is drawn at once, whatever the rate: the status stops saying "preparing".
-        first = self._first_step_pending
+        due = self._first_step_pending or self._last_draw is None or now - self._last_draw >= self.min_interval
         self._first_step_pending = False
-        due = first or self._last_draw is None or now - self._last_draw >= self.min_interval
         learning_rate = self._learning_rate() if due else None
         self.history.record_batch(batch, _floats(logs), learning_rate)
         if due:
-            self._draw(throttled=not first)
+            self._draw()
         if self.text and self.print_every and (self._last_print is None or now - self._last_print >= self.print_every):
             self._last_print = now
             print(" · ".join(progress_parts(self.history)), flush=True)
@@ -203,13 +202,12 @@ class LiveDashboard(StaticPicture, widgets.VBox, keras.callbacks.Callback):
                 ))
         self.figure.add_traces(new)
 
-    def _draw(self, force=False, throttled=True):
-        """Redraw the chart, progress and status; `force` also the caption, and ignores the rate, as does
-        `throttled=False`."""
-        now = self._clock()
-        if throttled and not force and self._last_draw is not None and now - self._last_draw < self.min_interval:
-            return
-        self._last_draw = now
+    def _draw(self, force=False):
+        """Redraw the chart, progress and status; `force` (a fit's start, an epoch's end) the caption too.
+
+        The rate is kept by the one caller that draws unforced, on_train_batch_end, which decides when a draw is due.
+        """
+        self._last_draw = self._clock()
         self.redraws += 1
         current = self.history.current.name if self.history.current else None
         specs = trace_specs(self.history, only=current)
