@@ -22,8 +22,6 @@ from resnet_widgets.data import recorded
 from resnet_widgets.models import blocks, costs
 from resnet_widgets.models import weights as weights_module
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def _block(*args, **kwargs):  # a learner's function that the rows below never reach: their arguments fail first
     raise AssertionError("the check called the function before refusing its own bad argument")

@@ -14,8 +14,6 @@ from resnet_widgets import keras_internals
 
 from .official_layout import save_weights_in_official_layout
 
-pytestmark = pytest.mark.backend_neutral
-
 FIX = "Keras changed a private API: update resnet_widgets/keras_internals.py. "
 
 

@@ -7,8 +7,6 @@ from resnet_widgets.models import basic_block
 
 from . import blocks_to_check as blocks
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def test_correct_basic_block_passes_all_three_calls():
     result = check_basic_block(blocks.correct_basic_block)

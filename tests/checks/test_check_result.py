@@ -1,12 +1,8 @@
 """The verdict a learner reads: plain text and HTML, deterministic, with the problems numbered."""
 
-import pytest
-
 from resnet_widgets.checks import CheckResult, check_identity_block
 
 from . import blocks_to_check as blocks
-
-pytestmark = pytest.mark.backend_neutral
 
 
 def test_passing_verdict_reads_as_text_and_html():

@@ -6,8 +6,6 @@ from keras import layers
 
 from resnet_widgets.checks import ExerciseNotWritten, check_cifar_resnet, check_plain_block
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def assemble(depth=20, block=None, *, stem_stride=1, pool=True, stride_in_every_block=False, head="logits",
              blocks_per_stage=None):

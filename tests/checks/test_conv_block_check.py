@@ -7,8 +7,6 @@ from resnet_widgets.models import conv_block
 
 from . import blocks_to_check as blocks
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def test_correct_conv_block_passes_with_both_strides():
     result = check_conv_block(blocks.correct_conv_block)

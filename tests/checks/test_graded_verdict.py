@@ -7,8 +7,6 @@ from resnet_widgets.checks.counting import stage_multiply_adds
 
 from . import blocks_to_check as blocks
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def identity_block_fitted_to_the_visible_call(x, filters, name):
     """Right for the check the notebook shows (filters=4, 16 channels), with the expansion written as 16."""

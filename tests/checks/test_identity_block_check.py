@@ -7,8 +7,6 @@ from resnet_widgets.models import identity_block
 
 from . import blocks_to_check as blocks
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def only_problem(result):
     assert isinstance(result, CheckResult)

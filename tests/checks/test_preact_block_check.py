@@ -7,8 +7,6 @@ from resnet_widgets.models import preact_block
 
 from . import blocks_to_check as blocks
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def test_correct_preact_block_passes_all_three_calls():
     result = check_preact_block(blocks.correct_preact_block)

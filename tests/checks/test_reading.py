@@ -9,8 +9,6 @@ from resnet_widgets.checks.reading import read_block
 from resnet_widgets.diagram import model_graph
 from resnet_widgets.graph import shortcut_branch
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def block_whose_shortcut_is_the_longer_branch():
     """The parameter-free branch has three layers, the convolutional one two: "shortest" would pick wrongly."""

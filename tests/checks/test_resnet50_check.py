@@ -13,8 +13,6 @@ from resnet_widgets.checks import RESNET50_PARAMETERS, ExerciseNotWritten, check
 from resnet_widgets.models import ResNet50, conv_block, identity_block
 from resnet_widgets.models.stages import stem
 
-pytestmark = pytest.mark.backend_neutral
-
 EPS = 1.001e-5
 
 

@@ -7,8 +7,6 @@ from resnet_widgets.checks.counting import MAC_MISTAKES, MAC_STAGES
 from resnet_widgets.models import FAMILY
 from resnet_widgets.models.costs import cost_breakdown, variant_cost
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def closed_form(c, f, n, side, stride):
     s = (side + stride - 1) // stride  # a stride-2 1x1 convolution keeps rows 0, 2, 4, ...

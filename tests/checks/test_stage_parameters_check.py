@@ -7,8 +7,6 @@ from resnet_widgets.checks.counting import MISTAKES, STAGES
 from resnet_widgets.models import FAMILY
 from resnet_widgets.models.costs import cost_breakdown
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def closed_form(c, f, n):
     return (13 * f * f + 5 * c * f + 50 * f) + (n - 1) * (17 * f * f + 30 * f)

@@ -11,8 +11,6 @@ import pytest
 
 from resnet_widgets.checks import ExerciseNotWritten, landing
 
-pytestmark = pytest.mark.backend_neutral
-
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 

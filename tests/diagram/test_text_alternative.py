@@ -12,7 +12,6 @@ from resnet_widgets.diagram import diagram_scene, model_graph, side_by_side, to_
 from resnet_widgets.diagram.table import diagram_description, diagram_table, diagram_title, table_tsv
 from resnet_widgets.models import ResNet50
 
-pytestmark = pytest.mark.backend_neutral
 SVG = "{http://www.w3.org/2000/svg}"
 
 

@@ -13,8 +13,6 @@ from resnet_widgets.gradients import (
     INITS, NetworkSettings, build_network, compare, degradation_experiment, gradient_norms, matched_pair, track,
 )
 
-pytestmark = pytest.mark.backend_neutral
-
 
 @pytest.mark.parametrize("depth", [0, -3])
 def test_depth_below_one_is_refused(depth):

@@ -7,8 +7,6 @@ import pytest
 
 from resnet_widgets.gradients.debounce import Debouncer
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def test_a_burst_of_calls_runs_once_with_the_last_arguments(manual_scheduler):
     calls = []

@@ -9,8 +9,6 @@ from resnet_widgets.gradients import NetworkSettings, compare
 from resnet_widgets.gradients.figure_data import figure_data, figure_table, plot_summary
 from resnet_widgets.gradients.plotting import plot_gradient_norms
 
-pytestmark = pytest.mark.backend_neutral
-
 
 @pytest.fixture(scope="module")
 def result():

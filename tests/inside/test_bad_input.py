@@ -9,8 +9,6 @@ from resnet_widgets.inside import backbone, feature_maps, grad_cam, overlay, ups
 
 from .conftest import SIZE
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def test_an_unknown_layer_lists_the_stage_outputs(resnet50, images):
     with pytest.raises(ValueError) as error:

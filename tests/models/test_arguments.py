@@ -7,8 +7,6 @@ import pytest
 
 from resnet_widgets import models
 
-pytestmark = pytest.mark.backend_neutral
-
 # (kwargs, argument the message must name); keras.applications refuses each of these too.
 REFUSED_LIKE_KERAS = [
     (dict(weights="no/such/file.h5"), "weights"),

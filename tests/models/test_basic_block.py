@@ -6,8 +6,6 @@ import pytest
 
 from resnet_widgets.models import basic_block
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def block_model(input_shape, **kwargs):
     x = keras.Input(shape=input_shape)

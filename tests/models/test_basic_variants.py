@@ -13,8 +13,6 @@ from resnet_widgets.diagram import model_graph
 
 from .conftest import random_images
 
-pytestmark = pytest.mark.backend_neutral
-
 # torchvision's published parameter counts (ResNet18_Weights / ResNet34_Weights "num_params"): weights and
 # BN's gamma and beta. Our stem keeps keras.applications' conv1 bias (64 values), which torchvision's lacks.
 TORCHVISION_PARAMS = {"ResNet18": 11_689_512, "ResNet34": 21_797_672}

@@ -6,8 +6,6 @@ import pytest
 
 from resnet_widgets.models import conv_block, identity_block, preact_block
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def block_model(block, input_shape, **kwargs):
     x = keras.Input(shape=input_shape)

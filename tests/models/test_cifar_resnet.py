@@ -6,8 +6,6 @@ import pytest
 
 from resnet_widgets.models import basic_block, cifar_resnet, plain_block
 
-pytestmark = pytest.mark.backend_neutral
-
 
 @pytest.mark.parametrize("depth", [8, 20, 32])
 def test_a_depth_counts_the_stem_two_convolutions_per_block_and_the_dense_layer(depth):

@@ -8,10 +8,6 @@ from resnet_widgets import models
 from .conftest import comparable_names, copy_weights_by_name, max_abs_difference, random_images
 
 VARIANTS = list(models.KERAS_VARIANTS)  # ResNet18/34 have no keras.applications twin
-# On JAX (make test's second pass) one v1 and one v2 variant: the deeper ones repeat the same layers with other
-# stage depths, so on a second backend they add build time, not behaviour. Both backends run these two.
-ON_EVERY_BACKEND = {"ResNet50", "ResNet50V2"}
-VARIANT_CASES = [pytest.param(v, marks=[pytest.mark.backend_neutral] if v in ON_EVERY_BACKEND else []) for v in VARIANTS]
 # Exact counts with the top (DESIGN.md); the ImageNet head is a 2048 x 1000 dense layer on top of the base.
 PARAMS_WITH_TOP = {
     "ResNet50": 25_636_712, "ResNet101": 44_707_176, "ResNet152": 60_419_944,
@@ -27,7 +23,7 @@ def build_pair(variant, **kwargs):
     return ours, reference
 
 
-@pytest.mark.parametrize("variant", VARIANT_CASES)
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_with_top_at_224_matches_keras_in_params_names_and_outputs(variant):
     ours, reference = build_pair(variant)
     assert ours.count_params() == reference.count_params() == PARAMS_WITH_TOP[variant]
@@ -37,7 +33,7 @@ def test_with_top_at_224_matches_keras_in_params_names_and_outputs(variant):
     assert max_abs_difference(ours, reference, random_images((2, 224, 224, 3))) <= TOLERANCE
 
 
-@pytest.mark.parametrize("variant", VARIANT_CASES)
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_without_top_at_96x128_matches_keras_for_every_pooling(variant):
     """keras' pooling='avg'/'max' is its pooling=None base plus a global pool, so one reference base
     serves all three poolings; ResNet50 and ResNet50V2 are also compared to keras' pooled models."""
@@ -57,7 +53,6 @@ def test_without_top_at_96x128_matches_keras_for_every_pooling(variant):
         assert abs(out - pooled).max() <= TOLERANCE * max(1.0, abs(pooled).max())
 
 
-@pytest.mark.backend_neutral
 @pytest.mark.parametrize("variant", ["ResNet50", "ResNet50V2"])
 @pytest.mark.parametrize("pooling", ["avg", "max"])
 def test_pooled_feature_extractor_equals_keras_pooled_model(variant, pooling):
@@ -67,7 +62,6 @@ def test_pooled_feature_extractor_equals_keras_pooled_model(variant, pooling):
     assert max_abs_difference(ours, reference, random_images((2, 96, 128, 3), seed=2)) <= TOLERANCE
 
 
-@pytest.mark.backend_neutral
 def test_custom_head_classes_and_logits_match_keras():
     ours, reference = build_pair("ResNet50", classes=7, classifier_activation=None, input_shape=(64, 64, 3))
     assert ours.output_shape == reference.output_shape == (None, 7)
@@ -76,7 +70,6 @@ def test_custom_head_classes_and_logits_match_keras():
     assert max_abs_difference(ours, reference, random_images((2, 64, 64, 3), seed=3)) <= 1e-4
 
 
-@pytest.mark.backend_neutral
 def test_input_tensor_becomes_the_model_input_like_keras():
     tensor = keras.Input(shape=(64, 64, 3), name="images")
     ours = models.ResNet50V2(weights=None, include_top=False, input_tensor=tensor)
@@ -84,7 +77,6 @@ def test_input_tensor_becomes_the_model_input_like_keras():
     assert ours.output_shape == (None, 2, 2, 2048)
 
 
-@pytest.mark.backend_neutral
 def test_variable_input_size_without_top_accepts_any_size():
     ours = models.ResNet50(weights=None, include_top=False, pooling="avg")
     assert ours.input_shape == (None, None, None, 3)

@@ -14,8 +14,6 @@ from resnet_widgets.io import DownloadError
 from resnet_widgets.models import resnet, resnet_v2
 from resnet_widgets.models import weights as weights_module
 
-pytestmark = pytest.mark.backend_neutral
-
 IMAGENET_MEANS_BGR = np.array([103.939, 116.779, 123.68])
 
 

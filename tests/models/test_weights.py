@@ -13,8 +13,6 @@ from resnet_widgets.models import weights as weights_module
 from ..official_layout import save_weights_in_official_layout
 from .conftest import max_abs_difference, random_images
 
-pytestmark = pytest.mark.backend_neutral
-
 
 def save_official_layout(model, path):
     """Write `model`'s weights the way the official files are laid out (legacy Keras 2 HDF5)."""

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.backend_neutral
-
 COURSE = Path(__file__).resolve().parents[2] / "course"
 LABS = ["07_lab_feature_extraction.ipynb", "08_lab_fine_tuning.ipynb"]
 PARAMETERS = ("MODE", "VARIANT", "DATASET", "IMAGE_SIZE", "EPOCHS")  # 08 fine-tunes in batches of 32, fixed

@@ -4,8 +4,6 @@ import pytest
 
 from resnet_widgets.training.history import Series, TrainingHistory
 
-pytestmark = pytest.mark.backend_neutral
-
 
 class Clock:
     def __init__(self):
