@@ -11,7 +11,11 @@ deleted, left the resident memory where it was until malloc_trim returned 0.3 GB
 import ctypes
 import functools
 import gc
+import os
 import sys
+
+# glibc's mallopt() parameter for its number of arenas (malloc.h).
+M_ARENA_MAX = -8
 
 
 def release_memory() -> None:
@@ -39,3 +43,23 @@ def malloc_trim():
         return ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):  # no glibc (musl), or one without malloc_trim
         return None
+
+
+def use_two_malloc_arenas():
+    """Have glibc share two arenas among all threads, as binder/start's MALLOC_ARENA_MAX=2 does.
+
+    Each arena keeps the blocks freed in it for its own reuse, and glibc makes up to eight per core, one for each
+    thread that finds the others busy. The environment variable works only when set before the process starts;
+    mallopt() does the same from inside, for the threads started after it. Nothing is changed when
+    MALLOC_ARENA_MAX is set (the user's or Binder's value holds) or where there is no glibc.
+
+    Returns:
+        True when the setting was made.
+    """
+    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+        return False
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):  # no glibc (musl), or one without mallopt
+        return False
+    return mallopt(M_ARENA_MAX, 2) == 1  # mallopt returns 1 on success

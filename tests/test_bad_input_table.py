@@ -21,6 +21,7 @@ from resnet_widgets import checks, data, gradients, io, models
 from resnet_widgets.data import recorded
 from resnet_widgets.models import blocks, costs
 from resnet_widgets.models import weights as weights_module
+from resnet_widgets.startup import import_keras_quietly
 
 
 def _block(*args, **kwargs):  # a learner's function that the rows below never reach: their arguments fail first
@@ -139,6 +140,8 @@ ROWS = [
     Row("scan_image_folder", lambda c: data.scan_image_folder(c.tmp_path / "absent"), ValueError, "path"),
     # mode and environment
     Row("course_mode", lambda c: course_mode("turbo"), ValueError, "requested"),
+    # Refused even when Keras is imported already (as here), where the flag could no longer act.
+    Row("import_keras_quietly", lambda c: import_keras_quietly(give_memory_back="yes"), TypeError, "give_memory_back"),
     Row("environment_report", lambda c: environment.environment_report(check_network="yes"), TypeError,
         "check_network"),
     Row("is_online", lambda c: environment.is_online(timeout=0), ValueError, "timeout"),

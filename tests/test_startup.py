@@ -1,5 +1,6 @@
 """Keras starts without TensorFlow's start-up notices, and nothing else written to stderr is lost."""
 
+import json
 import os
 import subprocess
 import sys
@@ -42,3 +43,48 @@ def test_a_fresh_process_imports_keras_without_the_notices():
     assert "oneDNN custom operations" not in done.stderr and "absl::InitializeLog" not in done.stderr
     assert "stderr still works" in done.stderr
     assert done.stdout.strip() == "tensorflow"
+
+
+# A process that makes two 256 MiB tensors, lets them go, and reports its resident memory (MiB) at each step.
+TENSORS_LET_GO = r"""
+import json, sys
+from resnet_widgets.memory import release_memory
+from resnet_widgets.startup import import_keras_quietly
+
+def resident():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096 / 2**20
+
+keras = import_keras_quietly(give_memory_back=sys.argv[1] == "True")
+keras.ops.ones((4, 4)) * 2.0  # TensorFlow's runtime starts here, not inside the measurement
+before = resident()
+a = keras.ops.ones((64, 1024, 1024))
+b = a * 2.0
+held = resident()
+del a, b
+release_memory()
+print(json.dumps({"before": before, "held": held, "after": resident()}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
+@pytest.mark.parametrize("give_memory_back, user_setting, given_back", [
+    (True, None, True),
+    (False, None, False),  # the default: TensorFlow's own pool keeps what it once held
+    (True, "0", False),  # the user's choice is kept
+])
+def test_tensors_let_go_give_their_memory_back_when_asked(give_memory_back, user_setting, given_back):
+    env = {k: v for k, v in os.environ.items() if k not in ("TF_ONEDNN_USE_SYSTEM_ALLOCATOR", "MALLOC_ARENA_MAX")}
+    env["KERAS_BACKEND"] = "tensorflow"  # the backend whose oneDNN pool keeps what it once held
+    if user_setting is not None:
+        env["TF_ONEDNN_USE_SYSTEM_ALLOCATOR"] = user_setting
+    run = subprocess.run([sys.executable, "-c", TENSORS_LET_GO, str(give_memory_back)], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    sizes = json.loads(run.stdout)
+    assert sizes["held"] > sizes["before"] + 400, sizes  # both tensors were really made
+    if given_back:
+        assert sizes["after"] < sizes["before"] + 100, sizes
+    else:
+        assert sizes["after"] > sizes["before"] + 400, sizes
+
