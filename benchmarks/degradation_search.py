@@ -26,41 +26,44 @@ ROOT = Path(__file__).resolve().parents[1]
 ROUND4 = {"depths": (20, 56), "train_size": 10_000, "val_size": 2000, "epochs": 8, "batch_size": 128,
           "learning_rate": 0.05, "schedule": "cosine", "warmup_steps": 100, "weight_decay": 1e-4}
 
+# Rounds 1 to 3 ran before the fast mode had a warm-up, and keep running without one.
+NO_WARMUP = {"warmup_steps": 0}
+
 # name -> overrides of the fast config. The first is the fast mode before the search (4 epochs of batch 64 at a
 # constant 0.1, no weight decay); the probe of issue 15 was the second at depths (8, 32).
 SETTINGS = {
-    "before-8-20": {"depths": (8, 20), "epochs": 4, "batch_size": 64, "learning_rate": 0.1, "schedule": "constant",
-                    "weight_decay": 0.0},
-    "probe-lr0.02-8-32": {"depths": (8, 32), "epochs": 12, "batch_size": 64, "learning_rate": 0.02,
+    "before-8-20": {**NO_WARMUP, "depths": (8, 20), "epochs": 4, "batch_size": 64, "learning_rate": 0.1,
+                    "schedule": "constant", "weight_decay": 0.0},
+    "probe-lr0.02-8-32": {**NO_WARMUP, "depths": (8, 32), "epochs": 12, "batch_size": 64, "learning_rate": 0.02,
                           "schedule": "constant", "weight_decay": 0.0},
-    "probe-lr0.02-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 64, "learning_rate": 0.02,
+    "probe-lr0.02-8-20": {**NO_WARMUP, "depths": (8, 20), "epochs": 12, "batch_size": 64, "learning_rate": 0.02,
                           "schedule": "constant", "weight_decay": 0.0},
-    "constant0.1-b64-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 64, "learning_rate": 0.1,
+    "constant0.1-b64-8-20": {**NO_WARMUP, "depths": (8, 20), "epochs": 12, "batch_size": 64, "learning_rate": 0.1,
                              "schedule": "constant", "weight_decay": 0.0},
-    "constant0.1-b128-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.1,
+    "constant0.1-b128-8-20": {**NO_WARMUP, "depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.1,
                               "schedule": "constant", "weight_decay": 1e-4},
-    "steps0.1-b128-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.1,
+    "steps0.1-b128-8-20": {**NO_WARMUP, "depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.1,
                            "schedule": "steps", "weight_decay": 1e-4},
-    "cosine0.1-b128-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.1,
+    "cosine0.1-b128-8-20": {**NO_WARMUP, "depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.1,
                             "schedule": "cosine", "weight_decay": 1e-4},
     # Round 2: lower learning rates, since the 20-layer residual net did best at 0.02 (see BENCHMARKS).
-    "cosine0.02-b128-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.02,
+    "cosine0.02-b128-8-20": {**NO_WARMUP, "depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.02,
                              "schedule": "cosine", "weight_decay": 1e-4},
-    "cosine0.05-b128-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.05,
+    "cosine0.05-b128-8-20": {**NO_WARMUP, "depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.05,
                              "schedule": "cosine", "weight_decay": 1e-4},
-    "constant0.02-b128-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.02,
+    "constant0.02-b128-8-20": {**NO_WARMUP, "depths": (8, 20), "epochs": 12, "batch_size": 128, "learning_rate": 0.02,
                                "schedule": "constant", "weight_decay": 1e-4},
-    "cosine0.05-b128-4000x6-8-20": {"depths": (8, 20), "epochs": 6, "train_size": 4000, "batch_size": 128,
+    "cosine0.05-b128-4000x6-8-20": {**NO_WARMUP, "depths": (8, 20), "epochs": 6, "train_size": 4000, "batch_size": 128,
                                     "learning_rate": 0.05, "schedule": "cosine", "weight_decay": 1e-4},
-    "cosine0.02-b64-8-20": {"depths": (8, 20), "epochs": 12, "batch_size": 64, "learning_rate": 0.02,
+    "cosine0.02-b64-8-20": {**NO_WARMUP, "depths": (8, 20), "epochs": 12, "batch_size": 64, "learning_rate": 0.02,
                             "schedule": "cosine", "weight_decay": 1e-4},
     # Round 3: at 0.05 (cosine) the residual half held at 8 vs 20, but plain-20 was no worse than plain-8 (as in the
     # paper, where plain-20 is the best plain net and degradation starts deeper): a deeper deep net.
-    "cosine0.05-b128-8-32": {"depths": (8, 32), "epochs": 12, "batch_size": 128, "learning_rate": 0.05,
+    "cosine0.05-b128-8-32": {**NO_WARMUP, "depths": (8, 32), "epochs": 12, "batch_size": 128, "learning_rate": 0.05,
                              "schedule": "cosine", "weight_decay": 1e-4},
-    "cosine0.05-b128-8-26": {"depths": (8, 26), "epochs": 12, "batch_size": 128, "learning_rate": 0.05,
+    "cosine0.05-b128-8-26": {**NO_WARMUP, "depths": (8, 26), "epochs": 12, "batch_size": 128, "learning_rate": 0.05,
                              "schedule": "cosine", "weight_decay": 1e-4},
-    "cosine0.05-b128-8ep-8-32": {"depths": (8, 32), "epochs": 8, "batch_size": 128, "learning_rate": 0.05,
+    "cosine0.05-b128-8ep-8-32": {**NO_WARMUP, "depths": (8, 32), "epochs": 8, "batch_size": 128, "learning_rate": 0.05,
                                  "schedule": "cosine", "weight_decay": 1e-4},
     # Round 4 (2026-12-07): the recorded pair, 20 vs 56 layers (ROUND4 below, then one change each). On 30,000 images
     # for 5 epochs (1,175 steps) the 56-layer residual net only caught up with the 20-layer one; fewer images for
@@ -73,6 +76,13 @@ SETTINGS = {
     # 0.1 left residual-56 far behind (19.5 % against 4.8 %, seed 0): a lower rate, not a higher one, favours depth.
     "rec-20-56-10000x8-lr0.02": {**ROUND4, "learning_rate": 0.02},
     "rec-20-56-10000x8-lr0.03": {**ROUND4, "learning_rate": 0.03},
+    # Round 5 (2026-12-07): the fast mode across TensorFlow's thread counts (--threads 1 to 4), whose float sums
+    # differ. 8 vs 26 without a warm-up lost its residual half on one thread; a warm-up of 16 steps made that half
+    # robust but narrowed the plain one, which 32 layers widened again.
+    "fast-8-26": {"depths": (8, 26), "warmup_steps": 0},
+    "b64-8-26": {"depths": (8, 26), "warmup_steps": 0, "batch_size": 64},
+    "warmup16-8-26": {"depths": (8, 26), "warmup_steps": 16},
+    "warmup16-8-32": {"depths": (8, 32), "warmup_steps": 16},
 }
 
 
@@ -102,8 +112,11 @@ def markdown_table(path):
         record = json.loads(line)
         result, settings = Degradation.from_record(record), record["settings"]
         plain, residual = result.claim("plain"), result.claim("residual")
+        threads = record["provenance"].get("threads")
+        on_threads = "" if not threads else " (1 thread)" if threads == "1" else f" ({threads} threads)"
         lines.append(
-            f"| {record['provenance']['setting']} | {settings['depths'][0]} vs {settings['depths'][1]} | "
+            f"| {record['provenance']['setting']}{on_threads} | "
+            f"{settings['depths'][0]} vs {settings['depths'][1]} | "
             f"{settings['batch_size']} | {settings['learning_rate']}, {settings['schedule']} | "
             f"{settings['weight_decay']:g} | {settings['epochs']} | {gaps(plain)} | "
             f"{'yes' if plain.holds_worse else 'no'} | {gaps(residual)} | {'yes' if residual.holds_better else 'no'} | "
@@ -118,6 +131,8 @@ def main():
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
                         help="a setting of your own: overrides as key=value (value read as JSON), e.g. "
                              "depths=[8,32] learning_rate=0.05")
+    parser.add_argument("--threads", type=int, metavar="N",
+                        help="TensorFlow's intra-op and inter-op threads and OpenMP's (default: what TensorFlow picks)")
     parser.add_argument("--out", type=Path, help="append one JSON line per setting here")
     parser.add_argument("--table", type=Path, metavar="JSONL",
                         help="print the markdown table of a search's JSON lines (docs/BENCHMARKS.md) and stop")
@@ -126,6 +141,10 @@ def main():
         print(markdown_table(args.table))
         return 0
 
+    if args.threads:
+        # Read once, when TensorFlow starts: so before Keras is imported.
+        for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
+            os.environ[name] = str(args.threads)
     from resnet_widgets.startup import import_keras_quietly
 
     keras = import_keras_quietly()
@@ -148,7 +167,8 @@ def main():
                   f"{result.residual_improves(which)}")
         sys.stdout.flush()
         if args.out:
-            record = result.to_record({**provenance(args), "setting": name, "wall_seconds": round(seconds, 1)})
+            record = result.to_record({**provenance(args), "setting": name, "wall_seconds": round(seconds, 1),
+                                       "threads": os.environ.get("TF_NUM_INTRAOP_THREADS")})
             with args.out.open("a") as file:
                 file.write(json.dumps(record) + "\n")
     return 0
