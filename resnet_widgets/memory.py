@@ -32,7 +32,12 @@ def release_memory() -> None:
 
 @functools.lru_cache(maxsize=1)
 def malloc_trim():
-    """glibc's malloc_trim function, or None where the C library has none.
+    """glibc's malloc_trim function, or None where the C library has none."""
+    return glibc_function("malloc_trim")
+
+
+def glibc_function(name):
+    """glibc's function `name`, or None where there is no glibc or it has no such function.
 
     The library is opened by its soname: ctypes.util.find_library would run `ldconfig` in a subprocess, a fork of
     a kernel that may hold a gigabyte (and a memory benchmark would count that fork's pages a second time).
@@ -40,8 +45,8 @@ def malloc_trim():
     if not sys.platform.startswith("linux"):
         return None
     try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # no glibc (musl), or one without malloc_trim
+        return getattr(ctypes.CDLL("libc.so.6"), name)
+    except (OSError, AttributeError):  # no glibc (musl), or one without the function
         return None
 
 
@@ -56,10 +61,7 @@ def use_two_malloc_arenas():
     Returns:
         True when the setting was made.
     """
-    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
-        return False
-    try:
-        mallopt = ctypes.CDLL("libc.so.6").mallopt
-    except (OSError, AttributeError):  # no glibc (musl), or one without mallopt
+    mallopt = glibc_function("mallopt")
+    if mallopt is None or "MALLOC_ARENA_MAX" in os.environ:
         return False
     return mallopt(M_ARENA_MAX, 2) == 1  # mallopt returns 1 on success

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import arguments
+from ..memory import malloc_trim
 
 _STATUS = Path("/proc/self/status")
 _CLEAR_REFS = Path("/proc/self/clear_refs")
@@ -91,12 +92,9 @@ def measure_forward(model, batch, repeats=3) -> ForwardCost:
 def _release_free_memory():
     # The warm-up pass freed its buffers, but malloc keeps freed memory resident for reuse, so the next pass
     # would add nothing to the resident size. glibc's malloc_trim hands it back to the system first.
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    trim = malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 @dataclass(frozen=True)
