@@ -22,12 +22,17 @@ START_LAB = REPO_ROOT / "scripts" / "start_lab.py"
 def start_course_lab(base: Path, env: dict | None = None) -> JupyterLabServer:
     """Copy course/ to ``base/notebooks`` and serve it through scripts/start_lab.py (what `make lab` runs).
 
-    Jupyter's data folder is a fresh one under ``base``: only what the script itself trusts is trusted.
+    Jupyter's data folder is a fresh one under ``base``: only what the script itself trusts is trusted. So is
+    the temporary folder (TMPDIR, ``server.temp_dir``): what a notebook leaves there can be seen.
     The harness' port, token and settings are appended to the script's command line and win.
     """
     shutil.copytree(COURSE, Path(base) / "notebooks")
-    env = {"JUPYTER_DATA_DIR": str(Path(base) / "jupyter-data"), **(env or {})}
-    return start_jupyterlab(base, timeout=180, env=env, launcher=[sys.executable, str(START_LAB)])
+    temp_dir = Path(base) / "tmp"
+    temp_dir.mkdir()
+    env = {"JUPYTER_DATA_DIR": str(Path(base) / "jupyter-data"), "TMPDIR": str(temp_dir), **(env or {})}
+    server = start_jupyterlab(base, timeout=180, env=env, launcher=[sys.executable, str(START_LAB)])
+    server.temp_dir = temp_dir
+    return server
 
 
 def shut_down_kernels(server: JupyterLabServer) -> None:

@@ -16,6 +16,7 @@ checks what a learner would see:
       for untrusted notebooks, GitHub and nbviewer;
     - nothing in an output area wider than the area itself (scrollWidth <= clientWidth);
     - every checked output equal to the committed one (nbval's comparison);
+    - nothing left behind in the temporary folder once the kernel is shut down (a learner's disk, a Binder pod's);
 and saves the executed notebook as test-artifacts/ui/executed/<notebook>, and a screenshot of the whole notebook as test-artifacts/ui/course_<notebook>.png.
 
 The server is started the way `make lab` starts it (scripts/start_lab.py) on a copy of course/, with
@@ -190,6 +191,7 @@ def outputs_against_the_committed_notebook(page, course_lab, name) -> list[str]:
 def run_course_notebook(course_lab, browser, name):
     """Open `name` in the course's JupyterLab, run all its cells, and assert what a learner sees (module docstring)."""
     problems = stored_widgets_without_state(COURSE / name)
+    temp_before = set(course_lab.temp_dir.iterdir())
     page = new_page(browser, width=WIDTH, height=1000)
     try:
         open_notebook(page, course_lab, name, timeout=180)
@@ -216,4 +218,6 @@ def run_course_notebook(course_lab, browser, name):
     finally:
         page.context.close()
         shut_down_kernels(course_lab)
+    problems += [f"left behind in the temporary folder: {path.name}"
+                 for path in sorted(set(course_lab.temp_dir.iterdir()) - temp_before)]
     assert not problems, f"{name} in JupyterLab:\n" + "\n".join(problems)

@@ -63,6 +63,7 @@ class JupyterLabServer:
     root_dir: Path
     log_path: Path
     process: subprocess.Popen
+    temp_dir: Path | None = None  # the server's and its kernels' TMPDIR, where one was given
 
     def stop(self, timeout: float = 10) -> None:
         """Stop the server (SIGTERM, then SIGKILL after ``timeout`` seconds); its kernels go with it."""
