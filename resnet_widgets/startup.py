@@ -13,7 +13,7 @@ many networks one after another (01b). With oneDNN on, TensorFlow allocates ever
 keeps its largest size for the life of the process: after measuring gradients through 110 layers, 01b kept those
 hundreds of MiB while it trained other networks. TF_ONEDNN_USE_SYSTEM_ALLOCATOR=1 allocates through the C library
 instead, with two malloc arenas (memory.use_two_malloc_arenas), so the kernel's memory falls again between sections:
-01b peaked at 1,423 MiB instead of 1,541 or more. Same kernels, same sums, same results. It is not the default,
+01b peaked at 1,420 MiB instead of the pool's 1,589. Same kernels, same sums, same results. It is not the default,
 because notebooks that train in long loops fared worse with it (06b 1,528 MiB instead of 1,368, 08 1,536 instead
 of 1,451: docs/BENCHMARKS.md, "Memory per notebook").
 """
