@@ -25,6 +25,15 @@ def release_memory() -> None:
     ending with it shows nothing.
     """
     gc.collect()
+    give_free_pages_back()
+
+
+def give_free_pages_back() -> None:
+    """Return the C library's free pages to the operating system (glibc's malloc_trim); nothing without glibc.
+
+    malloc keeps memory that Python or a library freed resident, for reuse: the process's resident size stays at
+    its highest mark until this runs.
+    """
     trim = malloc_trim()
     if trim is not None:
         trim(0)

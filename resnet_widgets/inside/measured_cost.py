@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import arguments
-from ..memory import malloc_trim
+from ..memory import give_free_pages_back
 
 _STATUS = Path("/proc/self/status")
 _CLEAR_REFS = Path("/proc/self/clear_refs")
@@ -76,7 +76,9 @@ def measure_forward(model, batch, repeats=3) -> ForwardCost:
     model.predict_on_batch(batch)  # compiles; not timed, and its memory is not the pass's
     peak = None
     if peak_memory_supported():
-        _release_free_memory()
+        # The warm-up pass freed its buffers, but malloc keeps freed memory resident for reuse, so the next pass
+        # would add nothing to the resident size: the free pages go back to the system first.
+        give_free_pages_back()
         _CLEAR_REFS.write_text("5")
         before = _status_bytes("VmRSS")
         model.predict_on_batch(batch)
@@ -87,14 +89,6 @@ def measure_forward(model, batch, repeats=3) -> ForwardCost:
         model.predict_on_batch(batch)
         times.append(time.perf_counter() - start)
     return ForwardCost(float(np.median(times)), peak, tuple(batch.shape))
-
-
-def _release_free_memory():
-    # The warm-up pass freed its buffers, but malloc keeps freed memory resident for reuse, so the next pass
-    # would add nothing to the resident size. glibc's malloc_trim hands it back to the system first.
-    trim = malloc_trim()
-    if trim is not None:
-        trim(0)
 
 
 @dataclass(frozen=True)
